@@ -1,0 +1,216 @@
+package dev.memberlist.engine.scheduler;
+
+import java.time.Duration;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Virtual time for deterministic runs: every node of a simulated cluster gets a
+ * {@link #newScheduler(String) scheduler} on this one clock, and {@link #runFor(Duration)}
+ * executes their tasks in time order on the calling thread. No task ever waits for real
+ * time, so a thousand nodes for an hour of protocol time run in seconds, and the same seed
+ * gives the same run.
+ */
+public final class Simulation {
+    private static final Logger log = LoggerFactory.getLogger(Simulation.class);
+    /** Virtual wall clock at time zero: a fixed instant, so runs are reproducible. */
+    private static final long EPOCH_MILLIS = 1_700_000_000_000L;
+
+    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private final Random random;
+    private long now;
+    private long seq;
+    private long executed;
+    private volatile Thread runner;
+
+    /** @param seed the seed of every random choice made in this simulation */
+    public Simulation(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** The simulation's random source; derive per-node sources from it in a fixed order. */
+    public Random random() {
+        return random;
+    }
+
+    /** A new random source derived from this simulation's seed. */
+    public synchronized Random newRandom() {
+        return new Random(random.nextLong());
+    }
+
+    /** Virtual nanoseconds since the start. */
+    public synchronized long nanoTime() {
+        return now;
+    }
+
+    /** Virtual time since the start. */
+    public Duration elapsed() {
+        return Duration.ofNanos(nanoTime());
+    }
+
+    /** Tasks run so far. */
+    public synchronized long executedTasks() {
+        return executed;
+    }
+
+    /** A protocol thread on this clock. */
+    public Scheduler newScheduler(String name) {
+        return new VirtualScheduler(name);
+    }
+
+    /** Runs every task due within the next {@code d} of virtual time, then sets the clock there. */
+    public void runFor(Duration d) {
+        long end;
+        synchronized (this) {
+            end = now + d.toNanos();
+        }
+        runUntil(() -> false, end);
+    }
+
+    /**
+     * Runs tasks until {@code condition} holds (checked whenever the clock advances) or {@code max}
+     * of virtual time has passed.
+     *
+     * @return true if the condition held
+     */
+    public boolean runUntil(BooleanSupplier condition, Duration max) {
+        long end;
+        synchronized (this) {
+            end = now + max.toNanos();
+        }
+        return runUntil(condition, end);
+    }
+
+    private boolean runUntil(BooleanSupplier condition, long end) {
+        runner = Thread.currentThread();
+        try {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            while (true) {
+                Task t;
+                synchronized (this) {
+                    t = queue.peek();
+                    if (t == null || t.time > end) {
+                        now = Math.max(now, end);
+                        return condition.getAsBoolean();
+                    }
+                    queue.poll();
+                    boolean advanced = t.time > now;
+                    now = Math.max(now, t.time);
+                    if (advanced && condition.getAsBoolean()) {
+                        queue.add(t);
+                        return true;
+                    }
+                    if (t.cancelled || t.owner.stopped) {
+                        continue;
+                    }
+                    t.done = true;
+                    executed++;
+                }
+                try {
+                    t.task.run();
+                } catch (Throwable e) {
+                    log.error("memberlist: simulated task of {} failed", t.owner.name, e);
+                }
+            }
+        } finally {
+            runner = null;
+        }
+    }
+
+    private synchronized Task add(VirtualScheduler owner, Runnable task, long delayNanos) {
+        Task t = new Task(now + Math.max(0, delayNanos), seq++, task, owner);
+        queue.add(t);
+        return t;
+    }
+
+    private static final class Task implements Comparable<Task> {
+        final long time;
+        final long seq;
+        final Runnable task;
+        final VirtualScheduler owner;
+        volatile boolean cancelled;
+        volatile boolean done;
+
+        Task(long time, long seq, Runnable task, VirtualScheduler owner) {
+            this.time = time;
+            this.seq = seq;
+            this.task = task;
+            this.owner = owner;
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final class VirtualScheduler implements Scheduler {
+        final String name;
+        volatile boolean stopped;
+
+        VirtualScheduler(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public long nanoTime() {
+            return Simulation.this.nanoTime();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return EPOCH_MILLIS + Simulation.this.nanoTime() / 1_000_000;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (!stopped) {
+                add(this, task, 0);
+            }
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+            if (stopped) {
+                return Cancellable.DONE;
+            }
+            Task t = add(this, task, unit.toNanos(delay));
+            return () -> {
+                synchronized (Simulation.this) {
+                    if (t.done || t.cancelled) {
+                        return false;
+                    }
+                    t.cancelled = true;
+                    return true;
+                }
+            };
+        }
+
+        @Override
+        public boolean inSchedulerThread() {
+            return Thread.currentThread() == runner;
+        }
+
+        @Override
+        public boolean isVirtual() {
+            return true;
+        }
+
+        @Override
+        public void shutdown() {
+            stopped = true;
+        }
+
+        @Override
+        public String toString() {
+            return "virtual:" + name;
+        }
+    }
+}

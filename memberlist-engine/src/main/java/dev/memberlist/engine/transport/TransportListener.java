@@ -1,0 +1,13 @@
+package dev.memberlist.engine.transport;
+
+/**
+ * What a {@link Transport} delivers to. Called on I/O threads: implementations hand off
+ * and return at once.
+ */
+public interface TransportListener {
+    /** A datagram arrived. */
+    void onPacket(Packet packet);
+
+    /** A remote peer opened a stream to us. */
+    void onStream(StreamConnection connection);
+}
