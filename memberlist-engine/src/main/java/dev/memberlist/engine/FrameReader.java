@@ -1,0 +1,118 @@
+package dev.memberlist.engine;
+
+import dev.memberlist.engine.transport.StreamConnection;
+import dev.memberlist.engine.wire.DecodeException;
+import dev.memberlist.engine.wire.MessageType;
+import dev.memberlist.engine.wire.StreamFramer;
+import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Collects a stream's bytes until one whole message has arrived (memberlist carries one
+ * request and at most one reply per connection). On the accepting side, first strips the
+ * label header the dialer may have written. Runs on I/O threads.
+ */
+final class FrameReader implements StreamConnection.Reader {
+    /** Nothing legitimate is bigger: 20 MiB of state plus framing slack. */
+    private static final int MAX_BUFFERED = 48 * 1024 * 1024;
+
+    /** One received message, still encrypted and compressed as sent, and the label it came under. */
+    record Frame(String label, byte[] bytes) {}
+
+    private final boolean readLabel;
+    private final CompletableFuture<Frame> result = new CompletableFuture<>();
+    private byte[] buf = new byte[512];
+    private int len;
+    private boolean labelRead;
+    private String label = "";
+    private boolean done;
+
+    /** @param readLabel true on the accepting side, where a label header may come first */
+    FrameReader(boolean readLabel) {
+        this.readLabel = readLabel;
+    }
+
+    /** Completes with the first whole message, or exceptionally when the stream breaks first. */
+    CompletableFuture<Frame> result() {
+        return result;
+    }
+
+    @Override
+    public synchronized void onData(byte[] chunk) {
+        if (done) {
+            return;
+        }
+        if (len + chunk.length > MAX_BUFFERED) {
+            fail(new DecodeException("stream message larger than " + MAX_BUFFERED + " bytes"));
+            return;
+        }
+        if (len + chunk.length > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + chunk.length));
+        }
+        System.arraycopy(chunk, 0, buf, len, chunk.length);
+        len += chunk.length;
+        try {
+            parse();
+        } catch (DecodeException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            fail(new DecodeException("malformed stream: " + e, e));
+        }
+    }
+
+    private void parse() throws DecodeException {
+        int off = 0;
+        if (readLabel && !labelRead) {
+            if (len < 1) {
+                return;
+            }
+            if ((buf[0] & 0xff) == MessageType.HAS_LABEL.code()) {
+                if (len < 2) {
+                    return;
+                }
+                int size = buf[1] & 0xff;
+                if (size == 0) {
+                    throw new DecodeException("label header cannot be empty when present");
+                }
+                if (len < 2 + size) {
+                    return;
+                }
+                label = new String(buf, 2, size, StandardCharsets.UTF_8);
+                off = 2 + size;
+            }
+            labelRead = true;
+            if (off > 0) {
+                System.arraycopy(buf, off, buf, 0, len - off);
+                len -= off;
+                off = 0;
+            }
+        }
+        if (len == 0) {
+            return;
+        }
+        int n = StreamFramer.frameLength(buf, 0, len);
+        if (n < 0) {
+            return;
+        }
+        done = true;
+        byte[] frame = Arrays.copyOf(buf, n);
+        buf = null;
+        result.complete(new Frame(label, frame));
+    }
+
+    @Override
+    public synchronized void onClose(Throwable cause) {
+        fail(cause != null ? cause : new EOFException("stream closed before a whole message arrived"));
+    }
+
+    /** Gives up, for example at the deadline. */
+    synchronized void fail(Throwable cause) {
+        if (!done) {
+            done = true;
+            buf = null;
+            result.completeExceptionally(cause);
+        }
+    }
+}

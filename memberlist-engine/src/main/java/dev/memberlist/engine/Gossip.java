@@ -1,0 +1,110 @@
+package dev.memberlist.engine;
+
+import dev.memberlist.engine.broadcast.TransmitLimitedQueue;
+import dev.memberlist.engine.security.Security;
+import dev.memberlist.engine.wire.Compound;
+import dev.memberlist.engine.wire.MessageType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Piggybacked dissemination (Go's broadcast.go and the gossip half of state.go): memberlist's
+ * own broadcast queue, the node delegate's user broadcasts, and the gossip round that sends
+ * them to a few random nodes every gossip interval, the recently dead included.
+ */
+final class Gossip {
+    /** Assumed compound header overhead (Go's {@code compoundHeaderOverhead}). */
+    static final int COMPOUND_HEADER_OVERHEAD = 2;
+    /** Assumed overhead per compound entry (Go's {@code compoundOverhead}). */
+    static final int COMPOUND_OVERHEAD = 2;
+    /** The user message type byte. */
+    static final int USER_MSG_OVERHEAD = 1;
+
+    private final Memberlist m;
+    final TransmitLimitedQueue broadcasts;
+
+    Gossip(Memberlist m) {
+        this.m = m;
+        this.broadcasts = new TransmitLimitedQueue(m.membership::estNumNodes, m.config.getRetransmitMult());
+    }
+
+    /** Queues one of memberlist's own messages about {@code node}, replacing older ones about it. */
+    void queueBroadcast(String node, byte[] msg, Runnable notify) {
+        broadcasts.queueBroadcast(new MemberlistBroadcast(node, msg, notify));
+    }
+
+    /**
+     * Go's getBroadcasts: our own messages first, then the delegate's user broadcasts framed as
+     * user messages in what room is left.
+     */
+    List<byte[]> getBroadcasts(int overhead, int limit) {
+        List<byte[]> toSend = broadcasts.getBroadcasts(overhead, limit);
+        if (m.config.getDelegate() != null) {
+            int used = 0;
+            for (byte[] msg : toSend) {
+                used += msg.length + overhead;
+            }
+            int avail = limit - used;
+            if (avail > overhead + USER_MSG_OVERHEAD) {
+                List<byte[]> user;
+                try {
+                    user = m.config.getDelegate().getBroadcasts(overhead + USER_MSG_OVERHEAD, avail);
+                } catch (RuntimeException e) {
+                    m.log.warn("{}: node delegate getBroadcasts failed", m.name, e);
+                    user = List.of();
+                }
+                if (user != null && !user.isEmpty()) {
+                    if (!(toSend instanceof ArrayList)) {
+                        toSend = new ArrayList<>(toSend);
+                    }
+                    for (byte[] msg : user) {
+                        byte[] buf = new byte[msg.length + 1];
+                        buf[0] = (byte) MessageType.USER.code();
+                        System.arraycopy(msg, 0, buf, 1, msg.length);
+                        toSend.add(buf);
+                    }
+                }
+            }
+        }
+        return toSend;
+    }
+
+    /** One gossip round (Go's gossip()). */
+    void gossip() {
+        long start = m.scheduler.nanoTime();
+        long now = start;
+        long gossipToTheDead = m.config.getGossipToTheDeadTime().toNanos();
+        List<NodeRecord> kNodes = m.membership.kRandomNodes(m.config.getGossipNodes(), n -> {
+            if (n.name.equals(m.name)) {
+                return true;
+            }
+            return switch (n.state) {
+                case ALIVE, SUSPECT -> false;
+                case DEAD -> now - n.stateChange > gossipToTheDead;
+                default -> true;
+            };
+        });
+        int bytesAvail = m.config.getUdpBufferSize() - COMPOUND_HEADER_OVERHEAD - m.packets.labelOverhead();
+        if (m.config.encryptionEnabled()) {
+            bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
+        }
+        for (NodeRecord node : kNodes) {
+            List<byte[]> msgs = getBroadcasts(COMPOUND_OVERHEAD, bytesAvail);
+            if (msgs.isEmpty()) {
+                break;
+            }
+            Address addr = node.fullAddress();
+            if (addr == null) {
+                continue;
+            }
+            if (msgs.size() == 1) {
+                m.packets.rawSendMsgPacket(addr, node, msgs.get(0));
+            } else {
+                for (byte[] compound : Compound.makeCompoundMessages(msgs)) {
+                    m.packets.rawSendMsgPacket(addr, node, compound);
+                }
+            }
+        }
+        m.metrics.recordNanos("memberlist.gossip", m.scheduler.nanoTime() - start);
+    }
+}

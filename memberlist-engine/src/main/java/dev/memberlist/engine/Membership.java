@@ -1,0 +1,530 @@
+package dev.memberlist.engine;
+
+import dev.memberlist.engine.state.ProtocolMath;
+import dev.memberlist.engine.state.Suspicion;
+import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.Dead;
+import dev.memberlist.engine.wire.MessageCodec;
+import dev.memberlist.engine.wire.PushNodeState;
+import dev.memberlist.engine.wire.Suspect;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node table and its state transitions: alive, suspect, dead, left, refutation and the
+ * push-pull merge (the transition half of Go's state.go). Protocol thread only, except the
+ * published views, which any thread may read.
+ */
+final class Membership {
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    private final Memberlist m;
+    /** Probe order: shuffled at every wrap-around, new nodes inserted at random offsets. */
+    final List<NodeRecord> nodes = new ArrayList<>();
+
+    final Map<String, NodeRecord> nodeMap = new HashMap<>();
+    private final Map<String, Suspicion> nodeTimers = new HashMap<>();
+    /** Immutable views for readers on any thread. */
+    private final Map<String, Node> views = new ConcurrentHashMap<>();
+
+    private final Map<String, NodeState> publishedStates = new HashMap<>();
+    private final EnumMap<NodeState, Integer> stateCounts = new EnumMap<>(NodeState.class);
+    /** Go's {@code numNodes}: every entry of the node list, read by queues on any thread. */
+    private volatile int numNodes;
+
+    int probeIndex;
+
+    Membership(Memberlist m) {
+        this.m = m;
+        for (NodeState s : NodeState.values()) {
+            stateCounts.put(s, 0);
+        }
+    }
+
+    int estNumNodes() {
+        return numNodes;
+    }
+
+    Collection<Node> views() {
+        return views.values();
+    }
+
+    Node view(String name) {
+        return views.get(name);
+    }
+
+    /** Node counts by state, for health and metrics. */
+    synchronized Map<NodeState, Integer> stateCounts() {
+        return new EnumMap<>(stateCounts);
+    }
+
+    /** Publishes a record's current state to readers. */
+    void publish(NodeRecord r) {
+        views.put(r.name, r.toNode());
+        NodeState old = publishedStates.put(r.name, r.state);
+        if (old != r.state) {
+            synchronized (this) {
+                if (old != null) {
+                    stateCounts.merge(old, -1, Integer::sum);
+                }
+                stateCounts.merge(r.state, 1, Integer::sum);
+            }
+            if (old != null) {
+                setStateGauge(old);
+            }
+            setStateGauge(r.state);
+        }
+    }
+
+    private void unpublish(NodeRecord r) {
+        views.remove(r.name);
+        NodeState old = publishedStates.remove(r.name);
+        if (old != null) {
+            synchronized (this) {
+                stateCounts.merge(old, -1, Integer::sum);
+            }
+            setStateGauge(old);
+        }
+    }
+
+    private void setStateGauge(NodeState s) {
+        int count;
+        synchronized (this) {
+            count = stateCounts.get(s);
+        }
+        m.metrics.setGauge(
+                "memberlist.node.instances", count, "node_state", s.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    boolean anyAlive() {
+        for (NodeRecord n : nodes) {
+            if (!n.deadOrLeft() && !n.name.equals(m.name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Go's resetNodes: reap dead and left nodes past GossipToTheDeadTime, then shuffle. */
+    void resetNodes() {
+        long now = m.scheduler.nanoTime();
+        long gossipToTheDead = m.config.getGossipToTheDeadTime().toNanos();
+        List<NodeRecord> keep = new ArrayList<>(nodes.size());
+        for (NodeRecord n : nodes) {
+            if (n.deadOrLeft() && now - n.stateChange > gossipToTheDead) {
+                nodeMap.remove(n.name);
+                Suspicion s = nodeTimers.remove(n.name);
+                if (s != null) {
+                    s.cancel();
+                }
+                unpublish(n);
+            } else {
+                keep.add(n);
+            }
+        }
+        nodes.clear();
+        nodes.addAll(keep);
+        numNodes = nodes.size();
+        Collections.shuffle(nodes, m.random);
+    }
+
+    /**
+     * Go's kRandomNodes: up to k distinct nodes not excluded, drawn at random. Below 3k nodes
+     * a shuffled scan (Go v0.6.0), which never misses an eligible node.
+     */
+    List<NodeRecord> kRandomNodes(int k, Predicate<NodeRecord> exclude) {
+        int n = nodes.size();
+        List<NodeRecord> out = new ArrayList<>(k);
+        if (k <= 0 || n == 0) {
+            return out;
+        }
+        if (n <= 3 * k) {
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = m.random.nextInt(i + 1);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+            for (int i = 0; i < n && out.size() < k; i++) {
+                NodeRecord node = nodes.get(idx[i]);
+                if (!exclude.test(node)) {
+                    out.add(node);
+                }
+            }
+            return out;
+        }
+        outer:
+        for (int i = 0; i < 3 * n && out.size() < k; i++) {
+            NodeRecord node = nodes.get(m.random.nextInt(n));
+            if (exclude.test(node)) {
+                continue;
+            }
+            for (NodeRecord o : out) {
+                if (o == node) {
+                    continue outer;
+                }
+            }
+            out.add(node);
+        }
+        return out;
+    }
+
+    // ---- transitions (Go's aliveNode, suspectNode, deadNode, refute, mergeState) ------------
+
+    void aliveNode(Alive a, Runnable notify, boolean bootstrap) {
+        boolean isLocalNode = a.node().equals(m.name);
+        // a queued alive about us must not undo a leave in progress
+        if (m.hasLeft() && isLocalNode) {
+            return;
+        }
+        byte[] vsn = a.vsn();
+        if (vsn != null && vsn.length >= 3) {
+            int pMin = vsn[0] & 0xff;
+            int pMax = vsn[1] & 0xff;
+            if (pMin == 0 || pMax == 0 || pMin > pMax) {
+                log.warn(
+                        "{}: ignoring an alive message for '{}' because protocol versions are wrong: {}",
+                        m.name,
+                        a.node(),
+                        Arrays.toString(vsn));
+                return;
+            }
+        }
+        if (a.addr() == null || (a.addr().length != 4 && a.addr().length != 16)) {
+            m.countDrop("packet", "bad_address");
+            return;
+        }
+        if (m.config.getAlive() != null) {
+            if (vsn == null || vsn.length < 6) {
+                log.warn("{}: ignoring alive message for '{}' because Vsn is not present", m.name, a.node());
+                return;
+            }
+            try {
+                m.config
+                        .getAlive()
+                        .notifyAlive(new Node(
+                                a.node(), a.addr(), a.port(), a.meta(), NodeState.ALIVE, a.incarnation(), vsn));
+            } catch (RuntimeException e) {
+                log.warn("{}: ignoring alive message for '{}': {}", m.name, a.node(), e.getMessage());
+                return;
+            }
+        }
+
+        NodeRecord state = nodeMap.get(a.node());
+        boolean updatesNode = false;
+        if (state == null) {
+            if (!m.config.ipAllowed(a.addr())) {
+                log.warn("{}: rejected node {}: address not in cidrsAllowed", m.name, a.node());
+                return;
+            }
+            // created dead, so that becoming alive below fires a join
+            state = new NodeRecord(a.node(), a.addr(), a.port(), a.meta(), NodeState.DEAD);
+            if (vsn != null && vsn.length > 5) {
+                state.setVsn(vsn);
+            }
+            nodeMap.put(a.node(), state);
+            // a random position keeps the failure-detection bound low on average
+            int n = nodes.size();
+            int offset = n == 0 ? 0 : m.random.nextInt(n);
+            nodes.add(state);
+            nodes.set(n, nodes.get(offset));
+            nodes.set(offset, state);
+            numNodes = nodes.size();
+        } else if (!NodeRecord.sameAddress(state.addr, state.port, a.addr(), a.port())) {
+            if (!m.config.ipAllowed(a.addr())) {
+                log.warn("{}: rejected address update of node {}: not in cidrsAllowed", m.name, a.node());
+                return;
+            }
+            long reclaim = m.config.getDeadNodeReclaimTime().toNanos();
+            boolean canReclaim = reclaim > 0 && m.scheduler.nanoTime() - state.stateChange > reclaim;
+            if (state.state == NodeState.LEFT || (state.state == NodeState.DEAD && canReclaim)) {
+                log.info("{}: updating address for left or failed node {}", m.name, state.name);
+                updatesNode = true;
+            } else {
+                log.error(
+                        "{}: conflicting address for {}. Mine: {} Theirs: {} Old state: {}",
+                        m.name,
+                        state.name,
+                        NodeRecord.socketAddress(state.addr, state.port),
+                        NodeRecord.socketAddress(a.addr(), a.port()),
+                        state.state);
+                if (m.config.getConflict() != null) {
+                    Node other =
+                            new Node(a.node(), a.addr(), a.port(), a.meta(), NodeState.ALIVE, a.incarnation(), vsn);
+                    Node existing = view(state.name);
+                    m.callDelegate(() -> m.config.getConflict().notifyConflict(existing, other));
+                }
+                return;
+            }
+        }
+
+        if (a.incarnation() <= state.incarnation && !isLocalNode && !updatesNode) {
+            return;
+        }
+        if (a.incarnation() < state.incarnation && isLocalNode) {
+            return;
+        }
+        cancelSuspicion(a.node());
+
+        NodeState oldState = state.state;
+        byte[] oldMeta = state.meta;
+
+        if (!bootstrap && isLocalNode) {
+            // same incarnation after a restart may still carry other values: refute unless identical
+            if (a.incarnation() == state.incarnation
+                    && Arrays.equals(a.meta(), state.meta)
+                    && Arrays.equals(vsn, state.vsn)) {
+                return;
+            }
+            refute(state, a.incarnation());
+            log.warn("{}: refuting an alive message for '{}'", m.name, a.node());
+        } else {
+            m.gossip.queueBroadcast(a.node(), MessageCodec.encode(a), notify);
+            if (vsn != null && vsn.length >= 6) {
+                state.setVsn(vsn);
+            }
+            state.incarnation = a.incarnation();
+            state.meta = a.meta();
+            state.addr = a.addr();
+            state.port = a.port();
+            if (state.state != NodeState.ALIVE) {
+                state.state = NodeState.ALIVE;
+                state.stateChange = m.scheduler.nanoTime();
+            }
+        }
+        publish(state);
+        m.metrics.incrCounter("memberlist.msg.alive", 1);
+
+        if (m.config.getEvents() != null) {
+            Node view = view(state.name);
+            if (oldState.deadOrLeft()) {
+                m.callDelegate(() -> m.config.getEvents().notifyJoin(view));
+            } else if (!Arrays.equals(oldMeta, state.meta)) {
+                m.callDelegate(() -> m.config.getEvents().notifyUpdate(view));
+            }
+        }
+    }
+
+    void suspectNode(Suspect s) {
+        NodeRecord state = nodeMap.get(s.node());
+        if (state == null || s.incarnation() < state.incarnation) {
+            return;
+        }
+        // a running timer takes confirmations; new information is gossiped on
+        Suspicion timer = nodeTimers.get(s.node());
+        if (timer != null) {
+            if (timer.confirm(s.from())) {
+                m.gossip.queueBroadcast(s.node(), MessageCodec.encode(s), null);
+            }
+            return;
+        }
+        if (state.state != NodeState.ALIVE) {
+            return;
+        }
+        if (state.name.equals(m.name)) {
+            refute(state, s.incarnation());
+            log.warn("{}: refuting a suspect message (from: {})", m.name, s.from());
+            return;
+        }
+        m.gossip.queueBroadcast(s.node(), MessageCodec.encode(s), null);
+        m.metrics.incrCounter("memberlist.msg.suspect", 1);
+
+        state.incarnation = s.incarnation();
+        state.state = NodeState.SUSPECT;
+        long changeTime = m.scheduler.nanoTime();
+        state.stateChange = changeTime;
+        publish(state);
+
+        // k confirmations expected; none when the cluster is too small to provide them
+        int k = m.config.getSuspicionMult() - 2;
+        int n = estNumNodes();
+        if (n - 2 < k) {
+            k = 0;
+        }
+        long min = ProtocolMath.suspicionTimeout(
+                m.config.getSuspicionMult(), n, m.config.getProbeInterval().toNanos());
+        long max = m.config.getSuspicionMaxTimeoutMult() * min;
+        int expected = k;
+        String nodeName = s.node();
+        nodeTimers.put(
+                nodeName,
+                new Suspicion(
+                        s.from(),
+                        k,
+                        min,
+                        max,
+                        confirmations -> suspicionTimeout(nodeName, changeTime, expected, confirmations),
+                        m.scheduler));
+    }
+
+    private void suspicionTimeout(String nodeName, long changeTime, int k, int confirmations) {
+        NodeRecord state = nodeMap.get(nodeName);
+        if (state == null || state.state != NodeState.SUSPECT || state.stateChange != changeTime) {
+            return;
+        }
+        nodeTimers.remove(nodeName);
+        if (k > 0 && confirmations < k) {
+            m.metrics.incrCounter("memberlist.degraded.timeout", 1);
+        }
+        log.info(
+                "{}: marking {} as failed, suspect timeout reached ({} peer confirmations)",
+                m.name,
+                nodeName,
+                confirmations);
+        deadNode(new Dead(state.incarnation, nodeName, m.name));
+    }
+
+    private void cancelSuspicion(String nodeName) {
+        Suspicion s = nodeTimers.remove(nodeName);
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    void deadNode(Dead d) {
+        NodeRecord state = nodeMap.get(d.node());
+        if (state == null || d.incarnation() < state.incarnation) {
+            return;
+        }
+        cancelSuspicion(d.node());
+        if (state.deadOrLeft()) {
+            return;
+        }
+        if (state.name.equals(m.name)) {
+            if (!m.hasLeft()) {
+                refute(state, d.incarnation());
+                log.warn("{}: refuting a dead message (from: {})", m.name, d.from());
+                return;
+            }
+            m.gossip.queueBroadcast(d.node(), MessageCodec.encode(d), m::leaveBroadcastFinished);
+        } else {
+            m.gossip.queueBroadcast(d.node(), MessageCodec.encode(d), null);
+        }
+        m.metrics.incrCounter("memberlist.msg.dead", 1);
+
+        state.incarnation = d.incarnation();
+        state.state = d.node().equals(d.from()) ? NodeState.LEFT : NodeState.DEAD;
+        state.stateChange = m.scheduler.nanoTime();
+        publish(state);
+
+        if (m.config.getEvents() != null) {
+            Node view = view(state.name);
+            m.callDelegate(() -> m.config.getEvents().notifyLeave(view));
+        }
+    }
+
+    /**
+     * Gossips that we are alive, with an incarnation above the accusation. Keyed by our name
+     * (Go keys it by address, so a refutation does not replace queued messages about us).
+     */
+    void refute(NodeRecord me, long accusedInc) {
+        long inc = m.nextIncarnation();
+        if (accusedInc >= inc) {
+            inc = m.skipIncarnation(accusedInc - inc + 1);
+        }
+        me.incarnation = inc;
+        publish(me);
+        m.awareness.applyDelta(1);
+        Alive a = new Alive(inc, me.name, me.addr, me.port, me.meta, me.vsn.clone());
+        m.gossip.queueBroadcast(me.name, MessageCodec.encode(a), null);
+    }
+
+    /** Go's mergeState: a remote dead only makes us suspect; left is taken as left. */
+    void mergeState(List<PushNodeState> remote) {
+        for (PushNodeState r : remote) {
+            switch (NodeState.fromCode(r.state())) {
+                case ALIVE -> aliveNode(
+                        new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
+                case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));
+                case DEAD, SUSPECT -> suspectNode(new Suspect(r.incarnation(), r.name(), m.name));
+            }
+        }
+    }
+
+    /**
+     * Go's verifyProtocol: every node, local and remote, must speak versions inside the range
+     * all alive nodes understand.
+     *
+     * @return null when compatible, else the reason
+     */
+    String verifyProtocol(List<PushNodeState> remote) {
+        int maxpmin = 0, minpmax = 255, maxdmin = 0, mindmax = 255;
+        for (PushNodeState rn : remote) {
+            byte[] v = rn.vsn();
+            if (NodeState.fromCode(rn.state()) != NodeState.ALIVE || v == null || v.length < 6) {
+                continue;
+            }
+            maxpmin = Math.max(maxpmin, v[0] & 0xff);
+            minpmax = Math.min(minpmax, v[1] & 0xff);
+            maxdmin = Math.max(maxdmin, v[3] & 0xff);
+            mindmax = Math.min(mindmax, v[4] & 0xff);
+        }
+        for (NodeRecord n : nodes) {
+            if (n.state != NodeState.ALIVE) {
+                continue;
+            }
+            maxpmin = Math.max(maxpmin, n.pMin());
+            minpmax = Math.min(minpmax, n.pMax());
+            maxdmin = Math.max(maxdmin, n.dMin());
+            mindmax = Math.min(mindmax, n.dMax());
+        }
+        for (PushNodeState rn : remote) {
+            byte[] v = rn.vsn();
+            int pCur = v != null && v.length >= 6 ? v[2] & 0xff : 0;
+            int dCur = v != null && v.length >= 6 ? v[5] & 0xff : 0;
+            String err = checkVersions(rn.name(), pCur, dCur, maxpmin, minpmax, maxdmin, mindmax);
+            if (err != null) {
+                return err;
+            }
+        }
+        for (NodeRecord n : nodes) {
+            String err = checkVersions(n.name, n.pCur(), n.dCur(), maxpmin, minpmax, maxdmin, mindmax);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
+    }
+
+    private static String checkVersions(
+            String name, int pCur, int dCur, int maxpmin, int minpmax, int maxdmin, int mindmax) {
+        if (pCur < maxpmin || pCur > minpmax) {
+            return "Node '" + name + "' protocol version (" + pCur + ") is incompatible: [" + maxpmin + ", " + minpmax
+                    + "]";
+        }
+        if (dCur < maxdmin || dCur > mindmax) {
+            return "Node '" + name + "' delegate protocol version (" + dCur + ") is incompatible: [" + maxdmin + ", "
+                    + mindmax + "]";
+        }
+        return null;
+    }
+
+    /** Every node as a push-pull node state, self included (Go's sendLocalState). */
+    List<PushNodeState> localStates() {
+        List<PushNodeState> out = new ArrayList<>(nodes.size());
+        for (NodeRecord n : nodes) {
+            out.add(new PushNodeState(n.name, n.addr, n.port, n.meta, n.incarnation, n.state.code(), n.vsn.clone()));
+        }
+        return out;
+    }
+
+    /** Cancels every suspicion timer, at shutdown. */
+    void cancelAllTimers() {
+        nodeTimers.values().forEach(Suspicion::cancel);
+        nodeTimers.clear();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.memberlist.engine;
+
+import dev.memberlist.engine.security.Security;
+import dev.memberlist.engine.transport.Packet;
+import dev.memberlist.engine.wire.AckResp;
+import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.Compound;
+import dev.memberlist.engine.wire.Compression;
+import dev.memberlist.engine.wire.Crc;
+import dev.memberlist.engine.wire.Dead;
+import dev.memberlist.engine.wire.DecodeException;
+import dev.memberlist.engine.wire.IndirectPingReq;
+import dev.memberlist.engine.wire.Label;
+import dev.memberlist.engine.wire.Message;
+import dev.memberlist.engine.wire.MessageCodec;
+import dev.memberlist.engine.wire.MessageType;
+import dev.memberlist.engine.wire.NackResp;
+import dev.memberlist.engine.wire.Ping;
+import dev.memberlist.engine.wire.Suspect;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Packets in and out (the packet half of Go's net.go). Outbound: piggyback gossip, compress
+ * when it helps, add a CRC for peers that understand it, encrypt, label. Inbound, on the I/O
+ * thread: strip the label, decrypt, check the CRC, take compounds and compression apart and
+ * decode every message, then hand the decoded messages to the protocol thread in one task.
+ * Bad input is dropped and counted, never thrown.
+ */
+final class PacketLayer {
+    /** Compressed and compound wrappers nest; more than this is not something Go sends. */
+    private static final int MAX_NESTING = 4;
+
+    private final Memberlist m;
+    private final byte[] labelBytes;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /** A user message received in a packet. */
+    record UserMsg(byte[] msg) {}
+
+    PacketLayer(Memberlist m) {
+        this.m = m;
+        this.labelBytes = m.config.getLabel().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Bytes a label header adds to every packet. */
+    int labelOverhead() {
+        return labelBytes.length == 0 ? 0 : 2 + labelBytes.length;
+    }
+
+    // ---- outbound ------------------------------------------------------------------------
+
+    /** Encodes and sends with piggybacked gossip (Go's encodeAndSendMsg). */
+    void encodeAndSendMsg(Address a, Message msg) {
+        sendMsg(a, MessageCodec.encode(msg));
+    }
+
+    /** Sends one message, adding as much queued gossip as fits (Go's sendMsg). */
+    void sendMsg(Address a, byte[] msg) {
+        int bytesAvail = m.config.getUdpBufferSize() - msg.length - Gossip.COMPOUND_HEADER_OVERHEAD - labelOverhead();
+        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+            bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
+        }
+        List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail);
+        if (extra.isEmpty()) {
+            rawSendMsgPacket(a, null, msg);
+            return;
+        }
+        List<byte[]> msgs = new ArrayList<>(1 + extra.size());
+        msgs.add(msg);
+        msgs.addAll(extra);
+        for (byte[] compound : Compound.makeCompoundMessages(msgs)) {
+            rawSendMsgPacket(a, null, compound);
+        }
+    }
+
+    /**
+     * Sends a packet with only compression, CRC, encryption and label added (Go's
+     * rawSendMsgPacket). Safe from any thread.
+     *
+     * @param node the destination's record if known, for its protocol version; else looked up
+     */
+    CompletableFuture<Void> rawSendMsgPacket(Address a, NodeRecord node, byte[] msg) {
+        if (a.name().isEmpty() && m.config.isRequireNodeNames()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "memberlist: node names are required by configuration but one was not provided"));
+        }
+        if (m.config.isEnableCompression()) {
+            byte[] compressed = Compression.compressPayload(msg);
+            if (compressed.length < msg.length) {
+                msg = compressed;
+            }
+        }
+        int pMax;
+        if (node != null) {
+            pMax = node.pMax();
+        } else {
+            // Go can only find the node when its name is its IP; we also know it by name
+            Node known = a.name().isEmpty()
+                    ? m.membership.view(a.socketAddress().getAddress().getHostAddress())
+                    : m.membership.view(a.name());
+            pMax = known == null ? 0 : known.pMax();
+        }
+        if (pMax >= 5) {
+            msg = Crc.addCrc(msg);
+        }
+        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+            msg = Security.encryptPayload(
+                    m.encryptionVersion(), m.config.getKeyring().getPrimaryKey(), msg, labelBytes);
+        }
+        m.metrics.incrCounter("memberlist.udp.sent", msg.length);
+        if (labelBytes.length > 0) {
+            msg = Label.addLabelHeaderToPacket(msg, m.config.getLabel());
+        }
+        return m.transport.writeToAddress(msg, a).whenComplete((v, e) -> {
+            if (e != null) {
+                m.log.debug("{}: failed to send packet to {}: {}", m.name, a, e.toString());
+            }
+        });
+    }
+
+    // ---- inbound -------------------------------------------------------------------------
+
+    /** Decodes a datagram and hands its messages to the protocol thread (Go's ingestPacket). */
+    void ingestPacket(Packet packet) {
+        long timestamp = m.scheduler.nanoTime();
+        byte[] buf = packet.buf();
+        m.metrics.incrCounter("memberlist.udp.received", buf.length);
+        Label.Unwrapped u;
+        try {
+            u = Label.removeLabelHeaderFromPacket(buf);
+        } catch (DecodeException e) {
+            m.countDrop("packet", "label");
+            return;
+        }
+        if (m.config.isSkipInboundLabelCheck()) {
+            if (!u.label().isEmpty()) {
+                m.countDrop("packet", "label");
+                return;
+            }
+        } else if (!m.config.getLabel().equals(u.label())) {
+            m.countDrop("packet", "label");
+            return;
+        }
+        buf = u.payload();
+        if (m.config.encryptionEnabled()) {
+            try {
+                buf = Security.decryptPayload(m.config.getKeyring().keysUnsafe(), buf, labelBytes);
+            } catch (DecodeException e) {
+                if (m.config.isGossipVerifyIncoming()) {
+                    m.countDrop("packet", "decrypt");
+                    return;
+                }
+                // not verifying: take it as plaintext, as Go does during a rollout
+            }
+        }
+        int off = 0;
+        if (Crc.hasCrc(buf)) {
+            if (!Crc.verify(buf)) {
+                m.countDrop("packet", "crc");
+                return;
+            }
+            off = 5;
+        }
+        List<Object> msgs = new ArrayList<>(4);
+        handleCommand(buf, off, buf.length - off, msgs, 0);
+        if (msgs.isEmpty()) {
+            return;
+        }
+        if (pending.incrementAndGet() > 2 * m.config.getHandoffQueueDepth()) {
+            pending.decrementAndGet();
+            m.countDrop("packet", "queue_full");
+            return;
+        }
+        InetSocketAddress from = packet.from();
+        m.scheduler.execute(() -> {
+            pending.decrementAndGet();
+            for (Object msg : msgs) {
+                dispatch(msg, from, timestamp);
+            }
+        });
+    }
+
+    /** Decodes one message, recursing into compounds and compression (Go's handleCommand). */
+    private void handleCommand(byte[] buf, int off, int len, List<Object> out, int depth) {
+        if (len < 1) {
+            m.countDrop("packet", "empty");
+            return;
+        }
+        MessageType type = MessageType.fromCode(buf[off] & 0xff);
+        try {
+            if (type == null) {
+                m.countDrop("packet", "unknown_type");
+                return;
+            }
+            switch (type) {
+                case COMPOUND -> {
+                    if (depth >= MAX_NESTING) {
+                        m.countDrop("packet", "nesting");
+                        return;
+                    }
+                    Compound.Parts parts = Compound.decodeCompoundMessage(buf, off + 1, len - 1);
+                    if (parts.truncated() > 0) {
+                        m.countDrop("packet", "truncated_compound");
+                    }
+                    for (byte[] part : parts.parts()) {
+                        handleCommand(part, 0, part.length, out, depth + 1);
+                    }
+                }
+                case COMPRESS -> {
+                    if (depth >= MAX_NESTING) {
+                        m.countDrop("packet", "nesting");
+                        return;
+                    }
+                    byte[] payload = Compression.decompressPayload(buf, off + 1, len - 1);
+                    handleCommand(payload, 0, payload.length, out, depth + 1);
+                }
+                case PING -> out.add(MessageCodec.decode(Ping.class, buf, off + 1, len - 1));
+                case INDIRECT_PING -> out.add(MessageCodec.decode(IndirectPingReq.class, buf, off + 1, len - 1));
+                case ACK_RESP -> out.add(MessageCodec.decode(AckResp.class, buf, off + 1, len - 1));
+                case NACK_RESP -> out.add(MessageCodec.decode(NackResp.class, buf, off + 1, len - 1));
+                case SUSPECT -> out.add(MessageCodec.decode(Suspect.class, buf, off + 1, len - 1));
+                case ALIVE -> out.add(MessageCodec.decode(Alive.class, buf, off + 1, len - 1));
+                case DEAD -> out.add(MessageCodec.decode(Dead.class, buf, off + 1, len - 1));
+                case USER -> out.add(new UserMsg(Arrays.copyOfRange(buf, off + 1, off + len)));
+                default -> m.countDrop("packet", "unknown_type");
+            }
+        } catch (DecodeException e) {
+            m.countDrop("packet", "decode");
+            m.log.debug("{}: dropping undecodable {} message: {}", m.name, type, e.getMessage());
+        }
+    }
+
+    /** Runs on the protocol thread. */
+    private void dispatch(Object msg, InetSocketAddress from, long timestamp) {
+        if (m.isShutdown()) {
+            return;
+        }
+        if (msg instanceof Ping p) {
+            m.probe.handlePing(p, from);
+        } else if (msg instanceof IndirectPingReq ind) {
+            m.probe.handleIndirectPing(ind, from);
+        } else if (msg instanceof AckResp ack) {
+            m.probe.handleAck(ack, timestamp);
+        } else if (msg instanceof NackResp nack) {
+            m.probe.handleNack(nack);
+        } else if (msg instanceof Suspect s) {
+            m.membership.suspectNode(s);
+        } else if (msg instanceof Alive a) {
+            handleAlive(a, from);
+        } else if (msg instanceof Dead d) {
+            m.membership.deadNode(d);
+        } else if (msg instanceof UserMsg u) {
+            if (m.config.getDelegate() != null) {
+                m.callDelegate(() -> m.config.getDelegate().notifyMsg(u.msg()));
+            }
+        }
+    }
+
+    private void handleAlive(Alive a, InetSocketAddress from) {
+        if (m.config.ipMustBeChecked()) {
+            if (!m.config.ipAllowed(from.getAddress().getAddress())) {
+                m.log.debug("{}: blocked alive message from {}", m.name, from);
+                return;
+            }
+            if (a.addr() != null && !m.config.ipAllowed(a.addr())) {
+                m.log.debug("{}: blocked alive message for {} from {}", m.name, a.node(), from);
+                return;
+            }
+        }
+        // protocol 1 carried no port
+        if (m.config.getProtocolVersion() < 2 || a.port() == 0) {
+            a = new Alive(a.incarnation(), a.node(), a.addr(), m.config.getBindPort(), a.meta(), a.vsn());
+        }
+        m.membership.aliveNode(a, null, false);
+    }
+}

@@ -1,0 +1,337 @@
+package dev.memberlist.engine;
+
+import dev.memberlist.engine.scheduler.Cancellable;
+import dev.memberlist.engine.security.Security;
+import dev.memberlist.engine.transport.StreamConnection;
+import dev.memberlist.engine.wire.AckResp;
+import dev.memberlist.engine.wire.Compression;
+import dev.memberlist.engine.wire.DecodeException;
+import dev.memberlist.engine.wire.ErrResp;
+import dev.memberlist.engine.wire.Label;
+import dev.memberlist.engine.wire.Limits;
+import dev.memberlist.engine.wire.MessageCodec;
+import dev.memberlist.engine.wire.MessageType;
+import dev.memberlist.engine.wire.Ping;
+import dev.memberlist.engine.wire.PushPull;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Streams in and out (the stream half of Go's net.go): one request and at most one reply per
+ * connection. Outbound messages are always compressed when compression is on, then encrypted
+ * as {@code [10][len][ciphertext]} with the header and label as associated data; the dialer
+ * writes the label header first. Inbound: push-pull, user messages and TCP pings.
+ */
+final class StreamLayer {
+    private final Memberlist m;
+    private final byte[] labelBytes;
+    private final AtomicInteger pushPullRequests = new AtomicInteger();
+
+    /** A decoded stream message: the inner type and its body. */
+    record StreamMsg(MessageType type, byte[] buf, int off, int len) {}
+
+    StreamLayer(Memberlist m) {
+        this.m = m;
+        this.labelBytes = m.config.getLabel().getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- encoding and decoding -------------------------------------------------------------
+
+    /** Go's rawSendMsgStream, minus the write. */
+    byte[] encodeStreamMessage(byte[] msg) {
+        if (m.config.isEnableCompression()) {
+            msg = Compression.compressPayload(msg);
+        }
+        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+            int vsn = m.encryptionVersion();
+            int encLen = Security.encryptedLength(vsn, msg.length);
+            byte[] header = {
+                (byte) MessageType.ENCRYPT.code(),
+                (byte) (encLen >>> 24),
+                (byte) (encLen >>> 16),
+                (byte) (encLen >>> 8),
+                (byte) encLen
+            };
+            byte[] ct = Security.encryptPayload(
+                    vsn, m.config.getKeyring().getPrimaryKey(), msg, concat(header, labelBytes));
+            msg = concat(header, ct);
+        }
+        m.metrics.incrCounter("memberlist.tcp.sent", msg.length);
+        return msg;
+    }
+
+    /** Go's readStream: decrypts and decompresses one received message. */
+    StreamMsg decodeFrame(byte[] frame) throws DecodeException {
+        byte[] buf = frame;
+        int off = 0;
+        int len = frame.length;
+        if ((buf[0] & 0xff) == MessageType.ENCRYPT.code()) {
+            if (!m.config.encryptionEnabled()) {
+                throw new DecodeException("Remote state is encrypted and encryption is not configured");
+            }
+            m.metrics.addSample("memberlist.size.remote", len - 5);
+            byte[] aad = concat(Arrays.copyOf(frame, 5), labelBytes);
+            buf = Security.decryptPayload(
+                    m.config.getKeyring().keysUnsafe(), Arrays.copyOfRange(frame, 5, frame.length), aad);
+            len = buf.length;
+            if (len < 1) {
+                throw new DecodeException("empty encrypted stream message");
+            }
+        } else if (m.config.encryptionEnabled() && m.config.isGossipVerifyIncoming()) {
+            throw new DecodeException("Encryption is configured but remote state is not encrypted");
+        }
+        if ((buf[off] & 0xff) == MessageType.COMPRESS.code()) {
+            buf = Compression.decompressPayload(buf, off + 1, len - 1);
+            off = 0;
+            len = buf.length;
+            if (len < 1) {
+                throw new DecodeException("empty compressed stream message");
+            }
+        }
+        MessageType type = MessageType.fromCode(buf[off] & 0xff);
+        if (type == null) {
+            throw new DecodeException("invalid stream message type " + (buf[off] & 0xff));
+        }
+        return new StreamMsg(type, buf, off + 1, len - 1);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // ---- inbound ---------------------------------------------------------------------------
+
+    /** Go's handleConn, for a stream a peer opened to us. */
+    void handleConn(StreamConnection conn) {
+        m.metrics.incrCounter("memberlist.tcp.accept", 1);
+        FrameReader reader = new FrameReader(true);
+        Cancellable deadline = m.scheduler.schedule(
+                () -> {
+                    reader.fail(new TimeoutException("stream deadline"));
+                    conn.close();
+                },
+                m.config.getTcpTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        conn.startReading(reader);
+        reader.result().whenComplete((frame, err) -> {
+            try {
+                if (err != null) {
+                    onReadError(conn, err);
+                    deadline.cancel();
+                    return;
+                }
+                boolean labelOk = m.config.isSkipInboundLabelCheck()
+                        ? frame.label().isEmpty()
+                        : m.config.getLabel().equals(frame.label());
+                if (!labelOk) {
+                    // a label mismatch is answered with silence, as Go does
+                    m.countDrop("stream", "label");
+                    conn.close();
+                    deadline.cancel();
+                    return;
+                }
+                handleFrame(conn, frame, deadline);
+            } catch (RuntimeException e) {
+                m.countDrop("stream", "internal");
+                m.log.warn("{}: failed to handle stream from {}", m.name, conn.remoteAddress(), e);
+                conn.close();
+                deadline.cancel();
+            }
+        });
+    }
+
+    private void onReadError(StreamConnection conn, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof DecodeException de) {
+            m.countDrop("stream", "decode");
+            sendErrAndClose(conn, de.getMessage());
+        } else {
+            if (!(cause instanceof java.io.EOFException)) {
+                m.countDrop("stream", cause instanceof TimeoutException ? "timeout" : "io");
+            }
+            conn.close();
+        }
+    }
+
+    private void sendErrAndClose(StreamConnection conn, String error) {
+        byte[] out = encodeStreamMessage(MessageCodec.encode(new ErrResp(error)));
+        conn.write(out).whenComplete((v, e) -> conn.close());
+    }
+
+    private void handleFrame(StreamConnection conn, FrameReader.Frame frame, Cancellable deadline) {
+        StreamMsg msg;
+        try {
+            msg = decodeFrame(frame.bytes());
+        } catch (DecodeException e) {
+            m.countDrop("stream", "decode");
+            m.log.debug("{}: failed to receive from {}: {}", m.name, conn.remoteAddress(), e.getMessage());
+            sendErrAndClose(conn, e.getMessage());
+            deadline.cancel();
+            return;
+        }
+        switch (msg.type()) {
+            case PUSH_PULL -> {
+                // Go refuses at its 128th concurrent push-pull
+                if (pushPullRequests.incrementAndGet() >= Limits.MAX_PUSH_PULL_REQUESTS) {
+                    pushPullRequests.decrementAndGet();
+                    m.countDrop("stream", "too_many_push_pull");
+                    conn.close();
+                    deadline.cancel();
+                    return;
+                }
+                PushPull remote;
+                try {
+                    remote = MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len());
+                } catch (DecodeException e) {
+                    pushPullRequests.decrementAndGet();
+                    m.countDrop("stream", "decode");
+                    sendErrAndClose(conn, e.getMessage());
+                    deadline.cancel();
+                    return;
+                }
+                m.scheduler.execute(() -> {
+                    try {
+                        byte[] reply =
+                                encodeStreamMessage(MessageCodec.encodePushPull(m.pushPull.localState(remote.join())));
+                        conn.write(reply).whenComplete((v, e) -> conn.close());
+                        String err = m.pushPull.mergeRemoteState(remote);
+                        if (err != null) {
+                            m.log.warn("{}: failed push/pull merge from {}: {}", m.name, conn.remoteAddress(), err);
+                        }
+                    } finally {
+                        pushPullRequests.decrementAndGet();
+                        deadline.cancel();
+                    }
+                });
+            }
+            case USER -> {
+                byte[] userMsg;
+                try {
+                    userMsg = MessageCodec.decodeUserMsgStream(msg.buf(), msg.off(), msg.len());
+                } catch (DecodeException e) {
+                    m.countDrop("stream", "decode");
+                    conn.close();
+                    deadline.cancel();
+                    return;
+                }
+                conn.close();
+                deadline.cancel();
+                if (userMsg.length > 0 && m.config.getDelegate() != null) {
+                    m.scheduler.execute(
+                            () -> m.callDelegate(() -> m.config.getDelegate().notifyMsg(userMsg)));
+                }
+            }
+            case PING -> {
+                deadline.cancel();
+                Ping p;
+                try {
+                    p = MessageCodec.decode(Ping.class, msg.buf(), msg.off(), msg.len());
+                } catch (DecodeException e) {
+                    m.countDrop("stream", "decode");
+                    conn.close();
+                    return;
+                }
+                if (!p.node().isEmpty() && !p.node().equals(m.name)) {
+                    m.log.warn("{}: got stream ping for unexpected node {}", m.name, p.node());
+                    conn.close();
+                    return;
+                }
+                byte[] out = encodeStreamMessage(MessageCodec.encode(new AckResp(p.seqNo(), null)));
+                conn.write(out).whenComplete((v, e) -> conn.close());
+            }
+            default -> {
+                m.countDrop("stream", "unknown_type");
+                conn.close();
+                deadline.cancel();
+            }
+        }
+    }
+
+    // ---- outbound --------------------------------------------------------------------------
+
+    /** Opens a stream and writes the label header, as Go's labelWrappedTransport does. */
+    CompletableFuture<StreamConnection> dial(Address a, Duration timeout) {
+        if (a.name().isEmpty() && m.config.isRequireNodeNames()) {
+            return CompletableFuture.failedFuture(new MemberlistException(
+                    "memberlist: node names are required by configuration but one was not provided"));
+        }
+        return m.transport.dialAddress(a, timeout).thenApply(conn -> {
+            if (labelBytes.length > 0) {
+                conn.write(Label.header(m.config.getLabel()));
+            }
+            return conn;
+        });
+    }
+
+    /** Writes one message and reads one reply within the timeout. */
+    CompletableFuture<StreamMsg> exchange(StreamConnection conn, byte[] encoded, long timeoutNanos) {
+        FrameReader reader = new FrameReader(false);
+        conn.startReading(reader);
+        Cancellable deadline = m.scheduler.schedule(
+                () -> {
+                    reader.fail(new TimeoutException("no reply within " + Duration.ofNanos(timeoutNanos)));
+                    conn.close();
+                },
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
+        conn.write(encoded).whenComplete((v, e) -> {
+            if (e != null) {
+                reader.fail(e);
+            }
+        });
+        return reader.result().thenApply(frame -> {
+            deadline.cancel();
+            try {
+                return decodeFrame(frame.bytes());
+            } catch (DecodeException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** Go's sendUserMsg: a reliable user message over a fresh stream. */
+    CompletableFuture<Void> sendUserMsg(Address a, byte[] msg) {
+        byte[] encoded = encodeStreamMessage(MessageCodec.encodeUserMsgStream(msg));
+        return dial(a, m.config.getTcpTimeout())
+                .thenCompose(conn -> conn.write(encoded).whenComplete((v, e) -> conn.close()));
+    }
+
+    /**
+     * Go's sendPingAndWaitForAck, the TCP fallback probe.
+     *
+     * @return true when the node acked before the deadline; false when it could not be reached
+     */
+    CompletableFuture<Boolean> sendPingAndWaitForAck(Address a, Ping ping, long deadlineNanos) {
+        long remaining = deadlineNanos - m.scheduler.nanoTime();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        byte[] encoded = encodeStreamMessage(MessageCodec.encode(ping));
+        return dial(a, Duration.ofNanos(remaining)).handle((conn, err) -> conn).thenCompose(conn -> {
+            if (conn == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            long left = Math.max(1, deadlineNanos - m.scheduler.nanoTime());
+            return exchange(conn, encoded, left).handle((msg, err) -> {
+                conn.close();
+                if (err != null || msg.type() != MessageType.ACK_RESP) {
+                    return false;
+                }
+                try {
+                    AckResp ack = MessageCodec.decode(AckResp.class, msg.buf(), msg.off(), msg.len());
+                    return ack.seqNo() == ping.seqNo();
+                } catch (DecodeException e) {
+                    return false;
+                }
+            });
+        });
+    }
+}
