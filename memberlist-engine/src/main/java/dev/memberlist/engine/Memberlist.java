@@ -80,6 +80,7 @@ public final class Memberlist implements AutoCloseable {
     private volatile int advertisePort;
     private final AtomicLong sequenceNum = new AtomicLong();
     private final AtomicLong incarnation = new AtomicLong();
+    private volatile boolean started;
     private volatile boolean shutdown;
     private volatile boolean leave;
     private final CompletableFuture<Void> leaveBroadcast = new CompletableFuture<>();
@@ -113,23 +114,54 @@ public final class Memberlist implements AutoCloseable {
      * @throws IOException when the transport cannot bind
      */
     public static Memberlist create(Config config) throws IOException {
+        Memberlist m = prepare(config);
+        m.start();
+        return m;
+    }
+
+    /**
+     * Validates the config and builds a node without touching the network; {@link #start()}
+     * binds and starts it. For containers that create beans before starting them.
+     *
+     * @throws IllegalArgumentException when a setting is invalid (the message names it)
+     */
+    public static Memberlist prepare(Config config) {
         Config c = config.copy();
         c.validate();
-        Memberlist m = new Memberlist(c);
+        return new Memberlist(c);
+    }
+
+    /**
+     * Binds the transport, announces this node alive and starts probing and gossip. Call once.
+     *
+     * @throws IOException when the transport cannot bind; the node is then shut down
+     * @throws IllegalStateException when already started or shut down
+     */
+    public void start() throws IOException {
+        synchronized (this) {
+            if (started || shutdown) {
+                throw new IllegalStateException(started ? "already started" : "shut down");
+            }
+            started = true;
+        }
         try {
-            m.start();
+            doStart();
         } catch (IOException | RuntimeException e) {
-            m.shutdown();
+            shutdown();
             throw e;
         }
-        return m;
+    }
+
+    /** True between {@link #start()} and {@link #shutdown()}. */
+    public boolean isRunning() {
+        return started && !shutdown;
     }
 
     private static Transport defaultTransport(Config c) {
         throw new IllegalStateException("no transport configured");
     }
 
-    private void start() throws IOException {
+    private void doStart() throws IOException {
         transport.start(new TransportListener() {
             @Override
             public void onPacket(Packet packet) {
@@ -709,9 +741,12 @@ public final class Memberlist implements AutoCloseable {
         }
     }
 
-    /** Runs on the protocol thread (inline when already there) and completes with the result. */
+    /**
+     * Runs on the protocol thread and completes with the result: inline when already there, and
+     * on a simulated clock, whose single thread is the caller's whenever the simulation is not running.
+     */
     <T> CompletableFuture<T> supplyOnProtocolThread(Supplier<T> s) {
-        if (scheduler.inSchedulerThread()) {
+        if (scheduler.inSchedulerThread() || scheduler.isVirtual()) {
             try {
                 return CompletableFuture.completedFuture(s.get());
             } catch (RuntimeException e) {

@@ -1,0 +1,251 @@
+package dev.memberlist.engine.sim;
+
+import dev.memberlist.engine.Config;
+import dev.memberlist.engine.Memberlist;
+import dev.memberlist.engine.Node;
+import dev.memberlist.engine.NodeState;
+import dev.memberlist.engine.delegate.EventDelegate;
+import dev.memberlist.engine.delegate.NodeDelegate;
+import dev.memberlist.engine.scheduler.Simulation;
+import dev.memberlist.engine.transport.mock.MockNetwork;
+import dev.memberlist.engine.transport.mock.MockTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * A cluster of memberlist nodes on one {@link Simulation} clock and one {@link MockNetwork}:
+ * deterministic for a seed, thousands of nodes in one JVM, no real waiting. Records every
+ * event delegate callback with its virtual time, so two runs can be compared.
+ */
+public final class SimCluster implements AutoCloseable {
+    /** One event delegate callback. */
+    public record Event(long nanos, String self, String kind, String node, NodeState state, String meta) {
+        @Override
+        public String toString() {
+            return nanos / 1_000_000 + "ms " + self + " " + kind + " " + node + " " + state + " '" + meta + "'";
+        }
+    }
+
+    public final Simulation sim;
+    public final MockNetwork network;
+    private final List<Memberlist> nodes = new ArrayList<>();
+    private final List<SimNode> delegates = new ArrayList<>();
+    private final List<Boolean> live = new ArrayList<>();
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final UnaryOperator<Config> configurer;
+
+    /**
+     * @param seed every random choice of the run
+     * @param configurer adjusts each node's config (name, transport, scheduler and random are set)
+     */
+    public SimCluster(long seed, UnaryOperator<Config> configurer) {
+        this.sim = new Simulation(seed);
+        this.network = new MockNetwork(sim);
+        this.configurer = configurer;
+    }
+
+    /** Starts {@code n} more nodes named {@code n-<index>}. */
+    public void start(int n) {
+        for (int i = 0; i < n; i++) {
+            add();
+        }
+    }
+
+    /** Starts one more node; returns its index. */
+    public int add() {
+        int i = nodes.size();
+        String name = "n-" + i;
+        MockTransport t = network.newTransport(name);
+        SimNode d = new SimNode(name);
+        Config c = configurer.apply(Config.lan()
+                .setName(name)
+                .setTransport(t)
+                .setScheduler(sim.newScheduler(name))
+                .setRandom(sim.newRandom())
+                .setDelegate(d)
+                .setEvents(d));
+        try {
+            nodes.add(Memberlist.create(c));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        delegates.add(d);
+        live.add(true);
+        return i;
+    }
+
+    /** Every node but the first joins the first; runs until the joins have answered. */
+    public void joinAllToFirst() {
+        String seed = nodes.get(0).advertiseAddress().getAddress().getHostAddress() + ":"
+                + nodes.get(0).advertiseAddress().getPort();
+        List<CompletableFuture<Integer>> joins = new ArrayList<>();
+        for (int i = 1; i < nodes.size(); i++) {
+            joins.add(nodes.get(i).joinAsync(List.of(seed)));
+        }
+        runUntil(() -> joins.stream().allMatch(CompletableFuture::isDone), Duration.ofMinutes(5));
+        for (CompletableFuture<Integer> j : joins) {
+            j.join();
+        }
+    }
+
+    /** The node at an index. */
+    public Memberlist node(int i) {
+        return nodes.get(i);
+    }
+
+    /** How many nodes were started. */
+    public int size() {
+        return nodes.size();
+    }
+
+    /** Indexes of nodes not crashed. */
+    public List<Integer> liveIndexes() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (live.get(i)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Stops a node without leaving: a crash. */
+    public void crash(int i) {
+        live.set(i, false);
+        nodes.get(i).shutdown();
+    }
+
+    /** Sets a node's metadata and gossips it. */
+    public CompletableFuture<Void> updateMeta(int i, String meta) {
+        delegates.get(i).meta = meta.getBytes(StandardCharsets.UTF_8);
+        return nodes.get(i).updateNodeAsync(Duration.ZERO);
+    }
+
+    /** True when every live node holds every live node alive and knows no other node as alive. */
+    public boolean converged() {
+        List<Integer> liveIdx = liveIndexes();
+        for (int i : liveIdx) {
+            Memberlist m = nodes.get(i);
+            int alive = 0;
+            for (Node n : m.members()) {
+                if (n.state() != NodeState.ALIVE) {
+                    return false;
+                }
+                alive++;
+            }
+            if (alive != liveIdx.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every live node holds node {@code victim} dead (or has reaped it). */
+    public boolean allSeeDead(int victim) {
+        String name = nodes.get(victim).name();
+        for (int i : liveIndexes()) {
+            Node n = nodes.get(i).node(name);
+            if (n != null && !n.state().deadOrLeft()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every live node but {@code i} holds node i's metadata as {@code meta}. */
+    public boolean allSeeMeta(int i, String meta) {
+        String name = nodes.get(i).name();
+        for (int j : liveIndexes()) {
+            Node n = nodes.get(j).node(name);
+            if (n == null || !n.metaString().equals(meta)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the simulation, checking the condition every 50 ms of virtual time.
+     *
+     * @return the virtual time it took, or null when {@code max} passed first
+     */
+    public Duration runUntil(BooleanSupplier condition, Duration max) {
+        long start = sim.nanoTime();
+        long end = start + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (sim.nanoTime() >= end) {
+                return null;
+            }
+            sim.runFor(Duration.ofMillis(50));
+        }
+        return Duration.ofNanos(sim.nanoTime() - start);
+    }
+
+    /** Every event recorded so far. */
+    public List<Event> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Messages node {@code i}'s delegate received. */
+    public List<String> messages(int i) {
+        return delegates.get(i).messages;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (live.get(i)) {
+                nodes.get(i).shutdown();
+            }
+        }
+    }
+
+    private final class SimNode implements NodeDelegate, EventDelegate {
+        final String name;
+        volatile byte[] meta = new byte[0];
+        final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+
+        SimNode(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public byte[] nodeMeta(int limit) {
+            return meta;
+        }
+
+        @Override
+        public void notifyMsg(byte[] msg) {
+            messages.add(new String(msg, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void notifyJoin(Node node) {
+            record("join", node);
+        }
+
+        @Override
+        public void notifyLeave(Node node) {
+            record("leave", node);
+        }
+
+        @Override
+        public void notifyUpdate(Node node) {
+            record("update", node);
+        }
+
+        private void record(String kind, Node node) {
+            events.add(new Event(sim.nanoTime(), name, kind, node.name(), node.state(), node.metaString()));
+        }
+    }
+}
