@@ -76,7 +76,7 @@ public final class NetTransport implements Transport {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shutdown = new AtomicBoolean();
 
-    // written by start() before any use by other methods; volatile for the readers' threads
+    // published by start() once everything is bound; volatile for other threads
     private volatile List<DatagramChannel> udpChannels = List.of();
     private volatile List<Channel> tcpListeners = List.of();
     private volatile int boundPort = -1;
@@ -267,8 +267,6 @@ public final class NetTransport implements Transport {
     private void bindAll(PacketHandler packets) throws IOException {
         List<DatagramChannel> udp = new ArrayList<>();
         List<Channel> tcp = new ArrayList<>();
-        udpChannels = udp;
-        tcpListeners = tcp;
         int port = config.bindPort();
         boolean auto = port == 0;
         for (String addr : config.bindAddrs()) {
@@ -299,6 +297,8 @@ public final class NetTransport implements Transport {
                     });
             tcp.add(bind(tcpBootstrap, "TCP", addr, ip, port, auto));
         }
+        udpChannels = List.copyOf(udp);
+        tcpListeners = List.copyOf(tcp);
         boundPort = port;
         log.debug("NetTransport bound to {} port {}", config.bindAddrs(), port);
     }
