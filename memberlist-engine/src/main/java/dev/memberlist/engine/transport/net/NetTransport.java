@@ -32,6 +32,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +98,7 @@ public final class NetTransport implements Transport {
      */
     @Override
     public void start(TransportListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("NetTransport already started");
         }
@@ -104,11 +106,12 @@ public final class NetTransport implements Transport {
             throw new IOException("NetTransport is shut down");
         }
         PacketHandler packets = new PacketHandler(listener, counters);
-        streamHandler = new StreamHandler(listener, counters);
+        StreamHandler streams = new StreamHandler(listener, counters);
         int attempts = config.bindPort() == 0 ? AUTO_BIND_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                bindAll(packets);
+                bindAll(packets, streams);
+                streamHandler = streams; // dialing works from now on
                 return;
             } catch (AutoPortTakenException e) {
                 closeAll();
@@ -264,7 +267,7 @@ public final class NetTransport implements Transport {
 
     // ---- binding ----
 
-    private void bindAll(PacketHandler packets) throws IOException {
+    private void bindAll(PacketHandler packets, StreamHandler streams) throws IOException {
         List<DatagramChannel> udp = new ArrayList<>();
         List<Channel> tcp = new ArrayList<>();
         int port = config.bindPort();
@@ -292,7 +295,7 @@ public final class NetTransport implements Transport {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            initStream(ch, ch.remoteAddress(), streamHandler);
+                            initStream(ch, ch.remoteAddress(), streams);
                         }
                     });
             tcp.add(bind(tcpBootstrap, "TCP", addr, ip, port, auto));
