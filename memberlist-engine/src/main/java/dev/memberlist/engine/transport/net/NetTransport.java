@@ -1,0 +1,406 @@
+package dev.memberlist.engine.transport.net;
+
+import dev.memberlist.engine.Address;
+import dev.memberlist.engine.transport.AdvertiseAddress;
+import dev.memberlist.engine.transport.StreamConnection;
+import dev.memberlist.engine.transport.Transport;
+import dev.memberlist.engine.transport.TransportListener;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real transport: UDP for packets and TCP for streams, on Netty NIO (Go's
+ * {@code NetTransport}). Every bind address gets a UDP socket and a TCP listener on the same
+ * port; datagrams are sent from the first UDP socket, so their source port is the bind port.
+ *
+ * <p>The listener and stream readers are called on Netty event loop threads and must hand off
+ * at once. {@link #start} and {@link #shutdown} block briefly, so call them from other threads.
+ */
+public final class NetTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(NetTransport.class);
+
+    /** Go's udpPacketBufSize: the largest datagram read whole. */
+    static final int UDP_PACKET_BUF_SIZE = 65536;
+
+    /** Go's udpRecvBufSize: the socket receive buffer tried first, halved until accepted. */
+    static final int UDP_RECV_BUF_SIZE = 2 * 1024 * 1024;
+
+    /** Free ports tried when the OS-picked UDP port is taken for TCP (Go retries 10 times too). */
+    static final int AUTO_BIND_ATTEMPTS = 10;
+
+    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+
+    /**
+     * Traffic counted the way the reference Go peer counts it: datagrams and their bytes, plus
+     * the bytes of streams (which are not counted as packets). Bytes out are counted once written.
+     */
+    public record Stats(long bytesOut, long bytesIn, long pktsOut, long pktsIn) {}
+
+    private final NetTransportConfig config;
+    private final EventLoopGroup group;
+    private final TrafficCounters counters = new TrafficCounters();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean shutdown = new AtomicBoolean();
+
+    // published by start() once everything is bound; volatile for other threads
+    private volatile List<DatagramChannel> udpChannels = List.of();
+    private volatile List<Channel> tcpListeners = List.of();
+    private volatile int boundPort = -1;
+    private volatile StreamHandler streamHandler;
+
+    /** A transport that binds on {@link #start}. */
+    public NetTransport(NetTransportConfig config) {
+        this.config = config;
+        EventLoopGroup supplied = config.eventLoopGroup();
+        this.group = supplied != null ? supplied : SharedEventLoopGroup.get();
+    }
+
+    /**
+     * Binds every address, UDP then TCP on the same port. With port 0 the OS picks the UDP port;
+     * when that port is taken for TCP, everything is closed and another is tried.
+     *
+     * @throws IOException naming the address and port that could not be bound
+     */
+    @Override
+    public void start(TransportListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("NetTransport already started");
+        }
+        if (shutdown.get()) {
+            throw new IOException("NetTransport is shut down");
+        }
+        PacketHandler packets = new PacketHandler(listener, counters);
+        StreamHandler streams = new StreamHandler(listener, counters);
+        int attempts = config.bindPort() == 0 ? AUTO_BIND_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bindAll(packets, streams);
+                streamHandler = streams; // dialing works from now on
+                return;
+            } catch (AutoPortTakenException e) {
+                closeAll();
+                if (attempt >= attempts) {
+                    throw e.failure;
+                }
+                log.debug("{}; trying another port", e.failure.getMessage());
+            } catch (IOException | RuntimeException e) {
+                closeAll();
+                throw e;
+            }
+        }
+    }
+
+    /** The port all listeners are bound to, the OS's pick when configured as 0. */
+    public int getAutoBindPort() {
+        int port = boundPort;
+        if (port < 0) {
+            throw new IllegalStateException("NetTransport is not bound");
+        }
+        return port;
+    }
+
+    /** Same as {@link #getAutoBindPort()}. */
+    public int boundPort() {
+        return getAutoBindPort();
+    }
+
+    /** Traffic so far. */
+    public Stats stats() {
+        return counters.snapshot();
+    }
+
+    /** Exceptions thrown by the listener or readers, or raised by the sockets, so far. */
+    public long errorCount() {
+        return counters.errors();
+    }
+
+    /**
+     * Go's {@code FinalAdvertiseAddr}. A given IP must be a literal and comes back with the given
+     * port (the bound port if that is 0). Otherwise, when bound to the wildcard address, this is
+     * the host's private address, as Go's {@code sockaddr.GetPrivateIP()} finds it, in 16 bytes
+     * even for IPv4, as Go's {@code net.ParseIP} leaves it; else the first listener's address.
+     * Both come with the bound port, whatever port is given, as in Go.
+     */
+    @Override
+    public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws IOException {
+        if (ip != null && !ip.isEmpty()) {
+            return new AdvertiseAddress(parseIp(ip).getAddress(), port > 0 ? port : getAutoBindPort());
+        }
+        if (parseIp(config.bindAddrs().get(0)).isAnyLocalAddress()) {
+            Optional<InetAddress> privateIp = PrivateIp.find();
+            if (privateIp.isEmpty()) {
+                throw new IOException("No private IP address found, and explicit IP not provided");
+            }
+            return new AdvertiseAddress(PrivateIp.goParseIpBytes(privateIp.get()), getAutoBindPort());
+        }
+        List<Channel> listeners = tcpListeners;
+        if (listeners.isEmpty()) {
+            throw new IllegalStateException("NetTransport is not bound");
+        }
+        InetSocketAddress bound = (InetSocketAddress) listeners.get(0).localAddress();
+        return new AdvertiseAddress(bound.getAddress().getAddress(), getAutoBindPort());
+    }
+
+    /**
+     * Sends one datagram from the first UDP socket. The array is handed over: do not change it
+     * until the future completes. Fails the future (never throws) once shut down.
+     */
+    @Override
+    public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
+        List<DatagramChannel> udp = udpChannels;
+        if (shutdown.get() || udp.isEmpty()) {
+            return CompletableFuture.failedFuture(new IOException("cannot send to " + addr.hostPort()
+                    + ": NetTransport is " + (shutdown.get() ? "shut down" : "not started")));
+        }
+        InetSocketAddress target = addr.socketAddress();
+        if (target.isUnresolved()) {
+            return CompletableFuture.failedFuture(new UnknownHostException("unresolved address " + target));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int length = buf.length;
+        udp.get(0)
+                .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(buf), target))
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        counters.packetOut(length);
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(f.cause());
+                    }
+                });
+        return done;
+    }
+
+    /**
+     * Connects a TCP stream with {@code TCP_NODELAY}. A null or non-positive timeout means the
+     * configured default. Refusal and timeout fail the future with an {@link IOException} that
+     * names the address.
+     */
+    @Override
+    public CompletableFuture<StreamConnection> dialAddress(Address addr, Duration timeout) {
+        CompletableFuture<StreamConnection> result = new CompletableFuture<>();
+        StreamHandler handler = streamHandler;
+        if (shutdown.get() || handler == null) {
+            result.completeExceptionally(new IOException("cannot dial " + addr.hostPort() + ": NetTransport is "
+                    + (shutdown.get() ? "shut down" : "not started")));
+            return result;
+        }
+        InetSocketAddress target = addr.socketAddress();
+        if (target.isUnresolved()) {
+            result.completeExceptionally(new UnknownHostException("unresolved address " + target));
+            return result;
+        }
+        Duration t = timeout == null || timeout.isNegative() || timeout.isZero() ? config.connectTimeout() : timeout;
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, t.toMillis()));
+        ChannelFuture connect = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initStream(ch, target, handler);
+                    }
+                })
+                .connect(target);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                result.complete(connect.channel().attr(NetStreamConnection.KEY).get());
+            } else {
+                connect.channel().close();
+                Throwable cause = f.cause();
+                result.completeExceptionally(
+                        new IOException("Failed to dial " + addr.hostPort() + ": " + cause.getMessage(), cause));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Closes every socket and stream, failing dials in progress, and waits a few seconds at most
+     * for that. Idempotent. The event loop group is left running.
+     */
+    @Override
+    public void shutdown() {
+        if (!shutdown.compareAndSet(false, true)) {
+            return;
+        }
+        closeAll();
+    }
+
+    // ---- binding ----
+
+    private void bindAll(PacketHandler packets, StreamHandler streams) throws IOException {
+        List<DatagramChannel> udp = new ArrayList<>();
+        List<Channel> tcp = new ArrayList<>();
+        int port = config.bindPort();
+        boolean auto = port == 0;
+        for (String addr : config.bindAddrs()) {
+            InetAddress ip = parseIp(addr);
+            Bootstrap udpBootstrap = new Bootstrap()
+                    .group(group)
+                    .channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_PACKET_BUF_SIZE))
+                    .handler(packets);
+            // a retry helps only once the OS has picked a port that another socket holds
+            DatagramChannel u = (DatagramChannel) bind(udpBootstrap, "UDP", addr, ip, port, auto && port != 0);
+            udp.add(u);
+            setReceiveBuffer(u, addr, port);
+            if (port == 0) {
+                port = u.localAddress().getPort();
+            }
+            ServerBootstrap tcpBootstrap = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    // rebinding right after a shutdown must not wait for TIME_WAIT connections
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            initStream(ch, ch.remoteAddress(), streams);
+                        }
+                    });
+            tcp.add(bind(tcpBootstrap, "TCP", addr, ip, port, auto));
+        }
+        udpChannels = List.copyOf(udp);
+        tcpListeners = List.copyOf(tcp);
+        boundPort = port;
+        log.debug("NetTransport bound to {} port {}", config.bindAddrs(), port);
+    }
+
+    private Channel bind(
+            AbstractBootstrap<?, ?> bootstrap, String kind, String addr, InetAddress ip, int port, boolean retryable)
+            throws IOException {
+        ChannelFuture f = bootstrap.bind(new InetSocketAddress(ip, port));
+        track(f.channel());
+        f.awaitUninterruptibly();
+        if (f.isSuccess()) {
+            return f.channel();
+        }
+        // a failed bind leaves the channel open and registered
+        f.channel().close();
+        Throwable cause = f.cause();
+        IOException failure = new IOException(
+                "Failed to start " + kind + " listener on \"" + addr + "\" port " + port + ": " + cause.getMessage(),
+                cause);
+        if (retryable && cause instanceof BindException) {
+            throw new AutoPortTakenException(failure);
+        }
+        throw failure;
+    }
+
+    /** Go's setUDPRecvBuf: 2 MiB, halved until the socket accepts it. */
+    private static void setReceiveBuffer(DatagramChannel ch, String addr, int port) throws IOException {
+        ChannelException last = null;
+        for (int size = UDP_RECV_BUF_SIZE; size > 0; size /= 2) {
+            try {
+                ch.config().setReceiveBufferSize(size);
+                return;
+            } catch (ChannelException e) {
+                last = e;
+            }
+        }
+        throw new IOException("Failed to resize UDP buffer on \"" + addr + "\" port " + port, last);
+    }
+
+    /** Wires a new stream channel: tracked for shutdown, its connection attached, then the handler. */
+    private void initStream(Channel ch, InetSocketAddress remote, StreamHandler handler) {
+        track(ch);
+        ch.attr(NetStreamConnection.KEY).set(new NetStreamConnection(ch, remote, counters));
+        ch.pipeline().addLast(handler);
+    }
+
+    /** Remembers a channel until it closes, so shutdown can close it; closes it if too late. */
+    private void track(Channel ch) {
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        if (shutdown.get()) {
+            // shutdown may have passed the set already
+            ch.close();
+        }
+    }
+
+    private void closeAll() {
+        List<ChannelFuture> closes = new ArrayList<>();
+        for (Channel ch : channels) {
+            closes.add(ch.close());
+        }
+        if (onOurEventLoop()) {
+            return; // waiting here would block the loop that does the closing
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
+        for (ChannelFuture f : closes) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                log.warn("NetTransport: channels still closing after {} ms", SHUTDOWN_WAIT_MILLIS);
+                return;
+            }
+        }
+    }
+
+    private boolean onOurEventLoop() {
+        for (EventExecutor e : group) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An IP literal as an address; names are refused, since Go does not resolve them here. */
+    static InetAddress parseIp(String ip) throws IOException {
+        if (!NetTransportConfig.isIpLiteral(ip)) {
+            throw new IOException("Failed to parse advertise address \"" + ip + "\": not an IP literal");
+        }
+        // getByAddress does no lookup, and turns IPv4-mapped IPv6 into IPv4 like Go's To4()
+        return InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(ip));
+    }
+
+    /** The OS-picked port turned out to be taken: worth another try with a new one. */
+    private static final class AutoPortTakenException extends IOException {
+        final IOException failure;
+
+        AutoPortTakenException(IOException failure) {
+            super(failure.getMessage(), failure);
+            this.failure = failure;
+        }
+    }
+}
