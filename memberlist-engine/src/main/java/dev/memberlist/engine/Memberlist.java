@@ -11,6 +11,8 @@ import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.transport.Transport;
 import dev.memberlist.engine.transport.TransportListener;
+import dev.memberlist.engine.transport.net.NetTransport;
+import dev.memberlist.engine.transport.net.NetTransportConfig;
 import dev.memberlist.engine.wire.Alive;
 import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.IndirectPingReq;
@@ -157,8 +159,13 @@ public final class Memberlist implements AutoCloseable {
         return started && !shutdown;
     }
 
+    /** Go builds a NetTransport on the bind address and port when no transport is given. */
     private static Transport defaultTransport(Config c) {
-        throw new IllegalStateException("no transport configured");
+        return new NetTransport(NetTransportConfig.builder()
+                .bindAddrs(c.getBindAddr())
+                .bindPort(c.getBindPort())
+                .connectTimeout(c.getTcpTimeout())
+                .build());
     }
 
     private void doStart() throws IOException {

@@ -25,7 +25,8 @@ public interface Transport {
      * The address to advertise to other nodes.
      *
      * @param ip the configured advertise address, or null/empty to let the transport choose
-     * @param port the configured advertise port, or 0 to use the bound port
+     * @param port the configured advertise port; like Go, used with an explicit {@code ip}, while a
+     *     chosen address comes with the bound port
      */
     AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws IOException;
 
