@@ -2,11 +2,14 @@ package dev.memberlist.engine.wire;
 
 /** The compress message: {@code [9] msgpack{Algo: 0, Buf: lzw(payload)}} (Go's compressPayload). */
 public final class Compression {
+    /** Go's {@code lzwAlgo}, the only algorithm. */
+    static final int LZW_ALGO = 0;
+
     private Compression() {}
 
     /** The whole type-9 message for a payload. */
     public static byte[] compressPayload(byte[] payload) {
-        throw new UnsupportedOperationException("TODO");
+        return MessageCodec.encode(new Compress(LZW_ALGO, Lzw.compress(payload)));
     }
 
     /**
@@ -16,6 +19,17 @@ public final class Compression {
      *     over {@link Limits#MAX_DECOMPRESSED_BYTES}
      */
     public static byte[] decompressPayload(byte[] buf, int off, int len) throws DecodeException {
-        throw new UnsupportedOperationException("TODO");
+        // Read the compress struct in place: Buf is decompressed straight from the input.
+        int[] c = MessageCodec.readCompressSpan(new MsgReader(buf, off, len));
+        if (c[0] != LZW_ALGO) {
+            throw new DecodeException("cannot decompress unknown algorithm " + c[0]);
+        }
+        byte[] out = c[1] < 0
+                ? Lzw.decompress(buf, off, 0, Limits.MAX_DECOMPRESSED_BYTES)
+                : Lzw.decompress(buf, off + c[1], c[2], Limits.MAX_DECOMPRESSED_BYTES);
+        if (out.length == 0) {
+            throw new DecodeException("decompressed payload is empty");
+        }
+        return out;
     }
 }
