@@ -1,6 +1,12 @@
 package dev.memberlist.engine.broadcast;
 
+import dev.memberlist.engine.state.ProtocolMath;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.IntSupplier;
 
 /**
@@ -8,19 +14,80 @@ import java.util.function.IntSupplier;
  * {@code retransmitMult * ceil(log10(n + 1))} times (Go's {@code TransmitLimitedQueue}).
  * Fewest transmits go first, then the longest message, then the newest. Thread-safe:
  * applications use their own queues from any thread.
+ *
+ * <p>{@link Broadcast#finished()} is called after the queue's lock is released, in the order
+ * Go calls it, so a callback may use the queue. {@link Broadcast#invalidates} runs under the lock.
  */
 public final class TransmitLimitedQueue {
+    private final IntSupplier numNodes;
+    private final int retransmitMult;
+
+    private final Object lock = new Object();
+    /** Go's btree, ordered by {@link LimitedBroadcast#ORDER}. */
+    private final TreeSet<LimitedBroadcast> tq = new TreeSet<>(LimitedBroadcast.ORDER);
+    /** Queued named broadcasts by name. */
+    private final Map<String, LimitedBroadcast> tm = new HashMap<>();
+
+    private long idGen;
+
     /**
      * @param numNodes the current cluster size estimate
      * @param retransmitMult the retransmit multiplier
      */
     public TransmitLimitedQueue(IntSupplier numNodes, int retransmitMult) {
-        throw new UnsupportedOperationException("TODO");
+        this.numNodes = numNodes;
+        this.retransmitMult = retransmitMult;
     }
 
     /** Queues a broadcast, invalidating what it replaces. */
     public void queueBroadcast(Broadcast b) {
-        throw new UnsupportedOperationException("TODO");
+        queueBroadcast(b, 0);
+    }
+
+    /** Like {@link #queueBroadcast(Broadcast)} with a chosen initial transmit tier, for tests (as in Go). */
+    void queueBroadcast(Broadcast b, int initialTransmits) {
+        List<Broadcast> finished = new ArrayList<>();
+        synchronized (lock) {
+            if (idGen == Long.MAX_VALUE) {
+                // it's super duper unlikely to wrap around within the retransmit limit
+                idGen = 1;
+            } else {
+                idGen++;
+            }
+            LimitedBroadcast lb = new LimitedBroadcast(initialTransmits, b.message().length, idGen, b);
+            boolean unique = false;
+            if (b instanceof NamedBroadcast nb) {
+                lb.name = nb.name();
+            } else if (b instanceof UniqueBroadcast) {
+                unique = true;
+            }
+
+            if (lb.name != null && !lb.name.isEmpty()) {
+                // O(1): a named broadcast replaces its namesake whatever that is
+                LimitedBroadcast old = tm.get(lb.name);
+                if (old != null) {
+                    finished.add(old.b);
+                    deleteItem(old);
+                }
+            } else if (!unique) {
+                // slow path: named and unique broadcasts can only invalidate each other
+                List<LimitedBroadcast> remove = new ArrayList<>();
+                for (LimitedBroadcast cur : tq) {
+                    if (cur.b instanceof NamedBroadcast || cur.b instanceof UniqueBroadcast) {
+                        continue;
+                    }
+                    if (b.invalidates(cur.b)) {
+                        finished.add(cur.b);
+                        remove.add(cur);
+                    }
+                }
+                for (LimitedBroadcast cur : remove) {
+                    deleteItem(cur);
+                }
+            }
+            addItem(lb);
+        }
+        finish(finished);
     }
 
     /**
@@ -28,21 +95,205 @@ public final class TransmitLimitedQueue {
      * Each returned broadcast counts one more transmit.
      */
     public List<byte[]> getBroadcasts(int overhead, int limit) {
-        throw new UnsupportedOperationException("TODO");
+        List<byte[]> toSend = new ArrayList<>();
+        List<Broadcast> finished = new ArrayList<>();
+        synchronized (lock) {
+            if (tq.isEmpty()) {
+                return toSend;
+            }
+            int transmitLimit = ProtocolMath.retransmitLimit(retransmitMult, numNodes.getAsInt());
+
+            int bytesUsed = 0;
+            List<LimitedBroadcast> reinsert = new ArrayList<>();
+
+            // Fresher items first, only those that fit: tier by tier, the largest first.
+            int minTr = tq.first().transmits;
+            int maxTr = tq.last().transmits;
+            for (int transmits = minTr; transmits <= maxTr; ) {
+                long free = (long) limit - bytesUsed - overhead;
+                if (free <= 0) {
+                    break;
+                }
+                // Go's AscendRange([transmits, free, MaxInt64], [transmits+1, MaxInt64, MaxInt64]):
+                // the first is the largest message of the tier that fits, the newest among equals
+                LimitedBroadcast greaterOrEqual = LimitedBroadcast.pivot(transmits, free);
+                LimitedBroadcast lessThan = LimitedBroadcast.pivot(transmits + 1, Long.MAX_VALUE);
+                LimitedBroadcast keep = null;
+                for (LimitedBroadcast cur : tq.subSet(greaterOrEqual, true, lessThan, false)) {
+                    // only if message() changed length since queueing, which it must not
+                    if (cur.b.message().length > free) {
+                        continue;
+                    }
+                    keep = cur;
+                    break;
+                }
+                if (keep == null) {
+                    // nothing more of a fitting size in this tier
+                    transmits++;
+                    continue;
+                }
+
+                byte[] msg = keep.b.message();
+                bytesUsed += overhead + msg.length;
+                toSend.add(msg);
+
+                deleteItem(keep);
+                if (keep.transmits + 1 >= transmitLimit) {
+                    finished.add(keep.b);
+                } else {
+                    // moving it to the next tier now would let this scan meet it again
+                    keep.transmits++;
+                    reinsert.add(keep);
+                }
+            }
+            for (LimitedBroadcast cur : reinsert) {
+                addItem(cur);
+            }
+            resetIdGenWhenEmpty();
+        }
+        finish(finished);
+        return toSend;
     }
 
     /** How many broadcasts are queued. */
     public int numQueued() {
-        throw new UnsupportedOperationException("TODO");
+        synchronized (lock) {
+            return tq.size();
+        }
     }
 
     /** Drops everything, calling {@link Broadcast#finished()} on each. */
     public void reset() {
-        throw new UnsupportedOperationException("TODO");
+        List<Broadcast> finished = new ArrayList<>();
+        synchronized (lock) {
+            for (LimitedBroadcast cur : tq) {
+                finished.add(cur.b);
+            }
+            tq.clear();
+            tm.clear();
+            idGen = 0;
+        }
+        finish(finished);
     }
 
     /** Keeps at most {@code maxRetain} broadcasts, dropping the most transmitted (then oldest) first. */
     public void prune(int maxRetain) {
-        throw new UnsupportedOperationException("TODO");
+        List<Broadcast> finished = new ArrayList<>();
+        synchronized (lock) {
+            while (tq.size() > maxRetain) {
+                LimitedBroadcast cur = tq.last();
+                finished.add(cur.b);
+                deleteItem(cur);
+            }
+            resetIdGenWhenEmpty();
+        }
+        finish(finished);
+    }
+
+    /** Go's {@code orderedView}, for tests: the queue in transmit order, or reversed. */
+    List<LimitedBroadcast> orderedView(boolean reverse) {
+        synchronized (lock) {
+            NavigableSet<LimitedBroadcast> view = reverse ? tq.descendingSet() : tq;
+            List<LimitedBroadcast> out = new ArrayList<>(view.size());
+            for (LimitedBroadcast cur : view) {
+                out.add(cur.copy());
+            }
+            return out;
+        }
+    }
+
+    /** The id generator, for tests. */
+    long idGen() {
+        synchronized (lock) {
+            return idGen;
+        }
+    }
+
+    private void deleteItem(LimitedBroadcast cur) {
+        tq.remove(cur);
+        if (cur.name != null && !cur.name.isEmpty()) {
+            tm.remove(cur.name, cur);
+        }
+    }
+
+    private void addItem(LimitedBroadcast cur) {
+        if (!tq.add(cur)) {
+            throw new IllegalStateException("duplicate queue key " + cur);
+        }
+        if (cur.name != null && !cur.name.isEmpty()) {
+            tm.put(cur.name, cur);
+        }
+    }
+
+    /**
+     * At idle there's no reason to let the id generator keep going. Unlike Go, which resets it
+     * inside {@code deleteItem}, this runs only when the operation is over: Go can reset while a
+     * broadcast is out for re-insertion or replacement, hand its id out again, and then two
+     * broadcasts of the same tier and length share a key and one is silently lost.
+     */
+    private void resetIdGenWhenEmpty() {
+        if (tq.isEmpty()) {
+            idGen = 0;
+        }
+    }
+
+    private static void finish(List<Broadcast> finished) {
+        for (Broadcast b : finished) {
+            b.finished();
+        }
+    }
+
+    /** One queued broadcast: Go's {@code limitedBroadcast}. */
+    static final class LimitedBroadcast {
+        /** Go's {@code Less}: transmits ascending, then length descending, then id descending. */
+        static final java.util.Comparator<LimitedBroadcast> ORDER = (a, o) -> {
+            if (a.transmits != o.transmits) {
+                return Integer.compare(a.transmits, o.transmits);
+            }
+            if (a.msgLen != o.msgLen) {
+                return Long.compare(o.msgLen, a.msgLen);
+            }
+            return Long.compare(o.id, a.id);
+        };
+
+        /** Key 0: transmissions so far. */
+        int transmits;
+        /** Key 1: the message length when queued. */
+        final long msgLen;
+        /** Key 2: the submission counter. */
+        final long id;
+
+        final Broadcast b;
+        /** Set for a {@link NamedBroadcast}. */
+        String name;
+
+        LimitedBroadcast(int transmits, long msgLen, long id, Broadcast b) {
+            this.transmits = transmits;
+            this.msgLen = msgLen;
+            this.id = id;
+            this.b = b;
+        }
+
+        /** A search key that sorts before every entry of the tier no longer than {@code msgLen}. */
+        static LimitedBroadcast pivot(int transmits, long msgLen) {
+            return new LimitedBroadcast(transmits, msgLen, Long.MAX_VALUE, null);
+        }
+
+        /** Go's {@code Less}. */
+        boolean less(LimitedBroadcast than) {
+            return ORDER.compare(this, than) < 0;
+        }
+
+        LimitedBroadcast copy() {
+            LimitedBroadcast c = new LimitedBroadcast(transmits, msgLen, id, b);
+            c.name = name;
+            return c;
+        }
+
+        @Override
+        public String toString() {
+            return "[transmits=" + transmits + " len=" + msgLen + " id=" + id + (name == null ? "" : " name=" + name)
+                    + "]";
+        }
     }
 }

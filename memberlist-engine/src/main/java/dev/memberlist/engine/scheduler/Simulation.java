@@ -66,21 +66,22 @@ public final class Simulation {
     public void runFor(Duration d) {
         long end;
         synchronized (this) {
-            end = now + d.toNanos();
+            end = plus(now, saturatedNanos(d));
         }
         runUntil(() -> false, end);
     }
 
     /**
-     * Runs tasks until {@code condition} holds (checked whenever the clock advances) or {@code max}
-     * of virtual time has passed.
+     * Runs tasks until {@code condition} holds or {@code max} of virtual time has passed. The
+     * condition is checked before the clock advances, so when it holds the clock shows the
+     * time it became true.
      *
      * @return true if the condition held
      */
     public boolean runUntil(BooleanSupplier condition, Duration max) {
         long end;
         synchronized (this) {
-            end = now + max.toNanos();
+            end = plus(now, saturatedNanos(max));
         }
         return runUntil(condition, end);
     }
@@ -95,20 +96,23 @@ public final class Simulation {
                 Task t;
                 synchronized (this) {
                     t = queue.peek();
+                    // dead tasks must not move the clock
+                    while (t != null && (t.cancelled || t.owner.stopped)) {
+                        queue.poll();
+                        t = queue.peek();
+                    }
+                    long next = t == null || t.time > end ? end : t.time;
+                    if (next > now) {
+                        // the clock is about to move: stop where the condition became true
+                        if (condition.getAsBoolean()) {
+                            return true;
+                        }
+                        now = next;
+                    }
                     if (t == null || t.time > end) {
-                        now = Math.max(now, end);
                         return condition.getAsBoolean();
                     }
                     queue.poll();
-                    boolean advanced = t.time > now;
-                    now = Math.max(now, t.time);
-                    if (advanced && condition.getAsBoolean()) {
-                        queue.add(t);
-                        return true;
-                    }
-                    if (t.cancelled || t.owner.stopped) {
-                        continue;
-                    }
                     t.done = true;
                     executed++;
                 }
@@ -124,9 +128,23 @@ public final class Simulation {
     }
 
     private synchronized Task add(VirtualScheduler owner, Runnable task, long delayNanos) {
-        Task t = new Task(now + Math.max(0, delayNanos), seq++, task, owner);
+        Task t = new Task(plus(now, Math.max(0, delayNanos)), seq++, task, owner);
         queue.add(t);
         return t;
+    }
+
+    /** {@code a + b} for non-negative b, stuck at {@code Long.MAX_VALUE}: "never" must not wrap to "now". */
+    private static long plus(long a, long b) {
+        long r = a + b;
+        return r < a ? Long.MAX_VALUE : r;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.max(0, d.toNanos());
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
     }
 
     private static final class Task implements Comparable<Task> {
