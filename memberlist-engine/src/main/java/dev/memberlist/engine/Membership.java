@@ -286,8 +286,8 @@ final class Membership {
         if (!bootstrap && isLocalNode) {
             // same incarnation after a restart may still carry other values: refute unless identical
             if (a.incarnation() == state.incarnation
-                    && Arrays.equals(a.meta(), state.meta)
-                    && Arrays.equals(vsn, state.vsn)) {
+                    && bytesEqual(a.meta(), state.meta)
+                    && bytesEqual(vsn, state.vsn)) {
                 return;
             }
             refute(state, a.incarnation());
@@ -313,10 +313,18 @@ final class Membership {
             Node view = view(state.name);
             if (oldState.deadOrLeft()) {
                 m.callDelegate(() -> m.config.getEvents().notifyJoin(view));
-            } else if (!Arrays.equals(oldMeta, state.meta)) {
+            } else if (!bytesEqual(oldMeta, state.meta)) {
                 m.callDelegate(() -> m.config.getEvents().notifyUpdate(view));
             }
         }
+    }
+
+    /** Go's bytes.Equal: nil and empty are equal. */
+    static boolean bytesEqual(byte[] a, byte[] b) {
+        if (a == null || a.length == 0) {
+            return b == null || b.length == 0;
+        }
+        return Arrays.equals(a, b);
     }
 
     void suspectNode(Suspect s) {

@@ -153,7 +153,7 @@ public final class Node {
                 && name.equals(n.name)
                 && Arrays.equals(addr, n.addr)
                 && port == n.port
-                && Arrays.equals(meta, n.meta)
+                && Membership.bytesEqual(meta, n.meta)
                 && state == n.state
                 && incarnation == n.incarnation
                 && Arrays.equals(vsn, n.vsn);

@@ -18,6 +18,8 @@ final class Json {
             sb.append("null");
         } else if (v instanceof String s) {
             string(sb, s);
+        } else if (v instanceof Double d && Double.isFinite(d)) {
+            sb.append(java.math.BigDecimal.valueOf(d).toPlainString());
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
         } else if (v instanceof Map<?, ?> m) {
