@@ -180,7 +180,7 @@ public final class TransmitLimitedQueue {
     public void prune(int maxRetain) {
         List<Broadcast> finished = new ArrayList<>();
         synchronized (lock) {
-            while (tq.size() > maxRetain) {
+            while (tq.size() > maxRetain && !tq.isEmpty()) {
                 LimitedBroadcast cur = tq.last();
                 finished.add(cur.b);
                 deleteItem(cur);

@@ -160,6 +160,11 @@ class TransmitLimitedQueueTest {
         assertThat(b2.finished).as("expected invalidation").hasValue(1);
 
         assertThat(nodes(q.orderedView(true))).containsExactly("bar", "baz");
+
+        // beyond Go's test: down to nothing, even below
+        q.prune(-1);
+        assertThat(q.numQueued()).isZero();
+        assertThat(q.idGen()).isZero();
     }
 
     /** Go's TestTransmitLimited_ordering. */
