@@ -57,7 +57,7 @@ public final class Lzw {
 
         Writer(int inputLen) {
             // LZW rarely does worse than 12 bits per input byte; grow() covers the rest.
-            out = new byte[Math.min(16 + inputLen + inputLen / 2, 1 << 20)];
+            out = new byte[(int) Math.min(16L + inputLen + inputLen / 2, 1 << 20)];
         }
 
         byte[] compress(byte[] p) {
