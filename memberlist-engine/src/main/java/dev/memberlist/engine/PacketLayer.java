@@ -100,10 +100,9 @@ final class PacketLayer {
         if (node != null) {
             pMax = node.pMax();
         } else {
-            // Go can only find the node when its name is its IP; we also know it by name
-            Node known = a.name().isEmpty()
-                    ? m.membership.view(a.socketAddress().getAddress().getHostAddress())
-                    : m.membership.view(a.name());
+            // Go looks the node up by the host part of the address, so pings, acks and user
+            // packets only carry a CRC where node names are IPs; we send exactly what Go sends
+            Node known = m.membership.view(a.socketAddress().getAddress().getHostAddress());
             pMax = known == null ? 0 : known.pMax();
         }
         if (pMax >= 5) {
