@@ -19,11 +19,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = MemberlistAutoConfiguration.class)
 @ConditionalOnClass({Memberlist.class, Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnSingleCandidate(Memberlist.class)
-@ConditionalOnAvailableEndpoint(MemberlistEndpoint.class)
 public final class MemberlistEndpointAutoConfiguration {
 
+    // on the method, so that without actuator the class condition stops evaluation first
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
     MemberlistEndpoint memberlistEndpoint(Memberlist memberlist, ObjectProvider<MemberlistLifecycle> lifecycle) {
         return new MemberlistEndpoint(memberlist, lifecycle.getIfAvailable());
     }

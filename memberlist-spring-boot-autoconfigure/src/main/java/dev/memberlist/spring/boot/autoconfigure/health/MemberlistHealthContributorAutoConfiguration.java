@@ -19,10 +19,11 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = MemberlistAutoConfiguration.class)
 @ConditionalOnClass({Memberlist.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnSingleCandidate(Memberlist.class)
-@ConditionalOnEnabledHealthIndicator("memberlist")
 public final class MemberlistHealthContributorAutoConfiguration {
 
+    // on the method, so that without spring-boot-health the class condition stops evaluation first
     @Bean
+    @ConditionalOnEnabledHealthIndicator("memberlist")
     @ConditionalOnMissingBean(name = {"memberlistHealthIndicator", "memberlistHealthContributor"})
     MemberlistHealthIndicator memberlistHealthIndicator(
             Memberlist memberlist, ObjectProvider<MemberlistLifecycle> lifecycle) {
