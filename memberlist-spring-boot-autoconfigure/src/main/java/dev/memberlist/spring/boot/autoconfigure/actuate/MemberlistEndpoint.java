@@ -52,7 +52,9 @@ public class MemberlistEndpoint {
     }
 
     /**
-     * Joins more members.
+     * Joins more members. Over HTTP: {@code POST} with a JSON body such as {@code {"seeds":
+     * "10.0.0.2:7946,10.0.0.3:7946"}} (actuator request bodies are flat, so a list is one
+     * comma-separated string).
      *
      * @param seeds members as {@code host:port} or {@code host}
      * @return how many answered, or why none did

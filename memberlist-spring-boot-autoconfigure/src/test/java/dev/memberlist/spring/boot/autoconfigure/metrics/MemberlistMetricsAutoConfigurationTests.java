@@ -66,23 +66,27 @@ class MemberlistMetricsAutoConfigurationTests {
     @Test
     void engineReportsGoNamedMetersToTheRegistry() {
         this.contextRunner.run((first) -> {
-            MeterRegistry registry = first.getBean(MeterRegistry.class);
             int port = first.getBean(Memberlist.class).advertiseAddress().getPort();
             this.contextRunner
                     .withPropertyValues("memberlist.seeds=127.0.0.1:" + port)
-                    .run((second) -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                        assertThat(registry.find("memberlist.msg.alive").counter())
-                                .isNotNull();
-                        assertThat(registry.find("memberlist.node.instances")
-                                        .tag("node_state", "alive")
-                                        .gauge())
-                                .isNotNull();
-                        assertThat(registry.find("memberlist.probeNode").timer())
-                                .isNotNull();
-                        assertThat(registry.find("memberlist.pushPullNode").timer())
-                                .isNotNull();
-                        assertThat(registry.find("memberlist.gossip").timer()).isNotNull();
-                    }));
+                    .run((second) -> {
+                        // the joiner: its join is a push-pull, then it probes and gossips
+                        MeterRegistry registry = second.getBean(MeterRegistry.class);
+                        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                            assertThat(registry.find("memberlist.msg.alive").counter())
+                                    .isNotNull();
+                            assertThat(registry.find("memberlist.node.instances")
+                                            .tag("node_state", "alive")
+                                            .gauge())
+                                    .isNotNull();
+                            assertThat(registry.find("memberlist.pushPullNode").timer())
+                                    .isNotNull();
+                            assertThat(registry.find("memberlist.probeNode").timer())
+                                    .isNotNull();
+                            assertThat(registry.find("memberlist.gossip").timer())
+                                    .isNotNull();
+                        });
+                    });
         });
     }
 }
