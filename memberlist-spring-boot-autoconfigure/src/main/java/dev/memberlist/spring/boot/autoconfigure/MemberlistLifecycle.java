@@ -48,6 +48,8 @@ public class MemberlistLifecycle implements SmartLifecycle {
 
     private volatile ScheduledExecutorService joiner;
 
+    private volatile int failedJoins;
+
     /**
      * @param memberlist the node, created but not necessarily started
      * @param seeds members to join at start, may be empty
@@ -75,7 +77,8 @@ public class MemberlistLifecycle implements SmartLifecycle {
                 this.memberlist.start();
             } catch (IOException | RuntimeException ex) {
                 throw new MemberlistStartupException(
-                        "memberlist node '" + this.memberlist.name() + "' could not bind: " + ex.getMessage(),
+                        "memberlist node '" + this.memberlist.name() + "' could not bind: " + ex.getMessage()
+                                + " (memberlist.bind-address, memberlist.bind-port)",
                         "memberlist.bind-port",
                         ex);
             }
@@ -99,10 +102,10 @@ public class MemberlistLifecycle implements SmartLifecycle {
         try {
             first.get(this.joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException ex) {
-            logger.warn("memberlist: no seed of " + this.seeds + " answered within " + this.joinTimeout
-                    + "; still trying in the background");
+            logger.info("memberlist: start-up goes on after waiting " + this.joinTimeout
+                    + " for the first join; joining continues in the background");
         } catch (ExecutionException ex) {
-            logger.warn("memberlist: joining " + this.seeds + " failed", ex.getCause());
+            // attemptJoin handles its own failures
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
@@ -135,6 +138,17 @@ public class MemberlistLifecycle implements SmartLifecycle {
         ScheduledExecutorService executor = this.joiner;
         if (this.running && executor != null && !executor.isShutdown()) {
             executor.schedule(this::attemptJoin, this.joinRetryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The first failure is a warning; retries that fail too are logged at debug, to keep the log readable. */
+    private void joinFailed(String reason) {
+        String message = "memberlist: could not join " + this.seeds + ": " + reason + "; retrying every "
+                + this.joinRetryInterval;
+        if (this.failedJoins++ == 0) {
+            logger.warn(message);
+        } else if (logger.isDebugEnabled()) {
+            logger.debug(message);
         }
     }
 

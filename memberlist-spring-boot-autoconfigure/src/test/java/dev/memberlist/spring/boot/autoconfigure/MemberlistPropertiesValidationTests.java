@@ -3,6 +3,8 @@ package dev.memberlist.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,6 +90,27 @@ class MemberlistPropertiesValidationTests {
             assertThat(analysis.getDescription()).contains("Invalid memberlist configuration");
             assertThat(analysis.getAction()).contains("'memberlist.udp-buffer-size'");
         });
+    }
+
+    @Test
+    void portInUseFailsWithTheAddressAndProperty() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            this.contextRunner
+                    .withPropertyValues("memberlist.bind-port=" + port)
+                    .run((context) -> {
+                        assertThat(context).hasFailed();
+                        MemberlistStartupException cause =
+                                find(context.getStartupFailure(), MemberlistStartupException.class);
+                        assertThat(cause.getMessage())
+                                .contains("could not bind")
+                                .contains(String.valueOf(port));
+                        assertThat(cause.getProperty()).isEqualTo("memberlist.bind-port");
+                        FailureAnalysis analysis =
+                                new MemberlistStartupFailureAnalyzer().analyze(context.getStartupFailure());
+                        assertThat(analysis.getAction()).contains("memberlist.bind-port");
+                    });
+        }
     }
 
     @Test
