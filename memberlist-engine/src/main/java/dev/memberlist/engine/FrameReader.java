@@ -21,7 +21,17 @@ final class FrameReader implements StreamConnection.Reader {
     /** One received message, still encrypted and compressed as sent, and the label it came under. */
     record Frame(String label, byte[] bytes) {}
 
+    /** The label was not the one we accept; the stream is closed without a reply. */
+    static final class LabelMismatchException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LabelMismatchException(String label) {
+            super("unexpected stream label '" + label + "'");
+        }
+    }
+
     private final boolean readLabel;
+    private final java.util.function.Predicate<String> labelAccepted;
     private final CompletableFuture<Frame> result = new CompletableFuture<>();
     private byte[] buf = new byte[512];
     private int len;
@@ -29,9 +39,20 @@ final class FrameReader implements StreamConnection.Reader {
     private String label = "";
     private boolean done;
 
-    /** @param readLabel true on the accepting side, where a label header may come first */
-    FrameReader(boolean readLabel) {
-        this.readLabel = readLabel;
+    /** A reader for replies on a stream we dialed: no label header comes first. */
+    FrameReader() {
+        this.readLabel = false;
+        this.labelAccepted = l -> true;
+    }
+
+    /**
+     * A reader for a stream a peer opened, where a label header may come first.
+     *
+     * @param labelAccepted checked as soon as the label (or its absence) is known
+     */
+    FrameReader(java.util.function.Predicate<String> labelAccepted) {
+        this.readLabel = true;
+        this.labelAccepted = labelAccepted;
     }
 
     /** Completes with the first whole message, or exceptionally when the stream breaks first. */
@@ -83,6 +104,12 @@ final class FrameReader implements StreamConnection.Reader {
                 off = 2 + size;
             }
             labelRead = true;
+            if (!labelAccepted.test(label)) {
+                done = true;
+                buf = null;
+                result.completeExceptionally(new LabelMismatchException(label));
+                return;
+            }
             if (off > 0) {
                 System.arraycopy(buf, off, buf, 0, len - off);
                 len -= off;
@@ -104,7 +131,12 @@ final class FrameReader implements StreamConnection.Reader {
 
     @Override
     public synchronized void onClose(Throwable cause) {
-        fail(cause != null ? cause : new EOFException("stream closed before a whole message arrived"));
+        if (cause == null && !done && len > 0) {
+            // bytes came, then the end: a truncated message, not a mere probe of the port
+            fail(new DecodeException("stream ended after " + len + " bytes, before a whole message"));
+        } else {
+            fail(cause != null ? cause : new EOFException("stream closed before a message arrived"));
+        }
     }
 
     /** Gives up, for example at the deadline. */

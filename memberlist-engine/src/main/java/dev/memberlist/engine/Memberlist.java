@@ -198,14 +198,14 @@ public final class Memberlist implements AutoCloseable {
                 }
             }
         });
+        if (config.getBindPort() == 0 && transport instanceof NetTransport nt) {
+            // Go writes the chosen port back, so it is advertised and is the default port of seeds
+            config.setBindPort(nt.getAutoBindPort());
+            config.setAdvertisePort(nt.getAutoBindPort());
+        }
         AdvertiseAddress adv = transport.finalAdvertiseAddr(config.getAdvertiseAddr(), config.getAdvertisePort());
         advertiseAddr = adv.ip();
         advertisePort = adv.port();
-        if (config.getBindPort() == 0) {
-            // Go writes the chosen port back; it is also the default port of seeds
-            config.setBindPort(adv.port());
-            config.setAdvertisePort(adv.port());
-        }
         await(supplyOnProtocolThread(() -> {
             setAlive();
             schedule();

@@ -88,7 +88,13 @@ final class Probe {
     /** One tick of the probe ticker (Go's probe()). */
     void probe() {
         if (current != null) {
-            return;
+            // a round ends by the end of its scaled interval plus the TCP deadline; past that it is lost
+            long limit = current.probeInterval + m.config.getTcpTimeout().toNanos();
+            if (m.scheduler.nanoTime() - current.start <= limit) {
+                return;
+            }
+            m.log.warn("{}: abandoning a probe of {} that never completed", m.name, current.targetName);
+            current.finish(0);
         }
         Membership ms = m.membership;
         int numCheck = 0;
@@ -117,7 +123,7 @@ final class Probe {
     void probeNode(NodeRecord node) {
         ProbeRound round = new ProbeRound(node);
         current = round;
-        round.start();
+        round.guard(round::start);
     }
 
     /** Go's probeNode, unrolled into events on the protocol thread. */
@@ -149,6 +155,18 @@ final class Probe {
             this.addr = target.fullAddress();
         }
 
+        /** A round that throws must still end, or probing would stop for good. */
+        void guard(Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                m.log.error("{}: probe of {} failed", m.name, targetName, e);
+                if (!done) {
+                    finish(0);
+                }
+            }
+        }
+
         void start() {
             // health scales the whole probe period, so a struggling node slows down
             probeInterval = m.awareness.scaleTimeout(m.config.getProbeInterval().toNanos());
@@ -161,7 +179,12 @@ final class Probe {
             }
             seqNo = m.nextSeqNo();
             Ping ping = m.newPing(seqNo, targetName);
-            setAckHandler(seqNo, this::onAck, () -> nacks++, probeInterval, this::onExpire);
+            setAckHandler(
+                    seqNo,
+                    (payload, ts) -> guard(() -> onAck(payload, ts)),
+                    () -> nacks++,
+                    probeInterval,
+                    () -> guard(this::onExpire));
             sent = m.scheduler.nanoTime();
             if (targetState == NodeState.ALIVE) {
                 m.packets.encodeAndSendMsg(addr, ping);
@@ -173,7 +196,9 @@ final class Probe {
                 m.packets.rawSendMsgPacket(addr, target, compound);
             }
             directTimeout = m.scheduler.schedule(
-                    this::onDirectTimeout, m.config.getProbeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                    () -> guard(this::onDirectTimeout),
+                    m.config.getProbeTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
 
         void onAck(byte[] payload, long timestamp) {
@@ -220,8 +245,8 @@ final class Probe {
                 Ping ping = m.newPing(seqNo, targetName);
                 m.streams
                         .sendPingAndWaitForAck(addr, ping, deadline)
-                        .whenComplete((ok, err) ->
-                                m.scheduler.execute(() -> onFallback(err == null && Boolean.TRUE.equals(ok))));
+                        .whenComplete((ok, err) -> m.scheduler.execute(
+                                () -> guard(() -> onFallback(err == null && Boolean.TRUE.equals(ok)))));
             } else {
                 fallback = false;
             }

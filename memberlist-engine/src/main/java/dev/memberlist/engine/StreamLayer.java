@@ -112,7 +112,9 @@ final class StreamLayer {
     /** Go's handleConn, for a stream a peer opened to us. */
     void handleConn(StreamConnection conn) {
         m.metrics.incrCounter("memberlist.tcp.accept", 1);
-        FrameReader reader = new FrameReader(true);
+        FrameReader reader = new FrameReader(label -> m.config.isSkipInboundLabelCheck()
+                ? label.isEmpty()
+                : m.config.getLabel().equals(label));
         Cancellable deadline = m.scheduler.schedule(
                 () -> {
                     reader.fail(new TimeoutException("stream deadline"));
@@ -128,16 +130,6 @@ final class StreamLayer {
                     deadline.cancel();
                     return;
                 }
-                boolean labelOk = m.config.isSkipInboundLabelCheck()
-                        ? frame.label().isEmpty()
-                        : m.config.getLabel().equals(frame.label());
-                if (!labelOk) {
-                    // a label mismatch is answered with silence, as Go does
-                    m.countDrop("stream", "label");
-                    conn.close();
-                    deadline.cancel();
-                    return;
-                }
                 handleFrame(conn, frame, deadline);
             } catch (RuntimeException e) {
                 m.countDrop("stream", "internal");
@@ -150,7 +142,11 @@ final class StreamLayer {
 
     private void onReadError(StreamConnection conn, Throwable err) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof DecodeException de) {
+        if (cause instanceof FrameReader.LabelMismatchException) {
+            // a label mismatch is answered with silence, as Go does
+            m.countDrop("stream", "label");
+            conn.close();
+        } else if (cause instanceof DecodeException de) {
             m.countDrop("stream", "decode");
             sendErrAndClose(conn, de.getMessage());
         } else {
@@ -273,7 +269,7 @@ final class StreamLayer {
 
     /** Writes one message and reads one reply within the timeout. */
     CompletableFuture<StreamMsg> exchange(StreamConnection conn, byte[] encoded, long timeoutNanos) {
-        FrameReader reader = new FrameReader(false);
+        FrameReader reader = new FrameReader();
         conn.startReading(reader);
         Cancellable deadline = m.scheduler.schedule(
                 () -> {

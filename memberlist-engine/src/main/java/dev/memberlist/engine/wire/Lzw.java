@@ -57,7 +57,7 @@ public final class Lzw {
 
         Writer(int inputLen) {
             // LZW rarely does worse than 12 bits per input byte; grow() covers the rest.
-            out = new byte[Math.min(16 + inputLen + inputLen / 2, 1 << 20)];
+            out = new byte[(int) Math.min(16L + inputLen + inputLen / 2, 1 << 20)];
         }
 
         byte[] compress(byte[] p) {
@@ -145,7 +145,7 @@ public final class Lzw {
 
         private void put(int b) {
             if (n == out.length) {
-                out = Arrays.copyOf(out, out.length * 2);
+                out = Arrays.copyOf(out, (int) Math.min((long) out.length * 2, Integer.MAX_VALUE - 8));
             }
             out[n++] = (byte) b;
         }
@@ -177,8 +177,8 @@ public final class Lzw {
             this.pos = off;
             this.end = off + len;
             this.maxOut = maxOut;
-            // Typical ratios are 2-4x; grow() doubles from there, never beyond maxOut.
-            this.out = new byte[(int) Math.max(0, Math.min((long) len * 3 + 16, maxOut))];
+            // Sized by the input actually present, never by a claim; grow() doubles up to maxOut.
+            this.out = new byte[(int) Math.max(0, Math.min((long) len * 2 + 64, maxOut))];
         }
 
         /** Go's readLSB; -1 when the input ends first. */

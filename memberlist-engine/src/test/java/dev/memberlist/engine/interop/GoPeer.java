@@ -126,6 +126,12 @@ public final class GoPeer implements AutoCloseable {
         }
     }
 
+    private static List<Map<String, Object>> recent(List<Map<String, Object>> events) {
+        List<Map<String, Object>> interesting =
+                events.stream().filter(ev -> !"members".equals(ev.get("ev"))).toList();
+        return interesting.subList(Math.max(0, interesting.size() - 25), interesting.size());
+    }
+
     /** Sends one command line. */
     public synchronized void send(String command) {
         try {
@@ -160,8 +166,8 @@ public final class GoPeer implements AutoCloseable {
                 }
                 long left = end - System.nanoTime();
                 if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
-                    throw new AssertionError(
-                            "no matching event from the Go peer within " + timeout + "; events: " + events);
+                    throw new AssertionError("no matching event from the Go peer within " + timeout + "; last events: "
+                            + recent(events));
                 }
                 try {
                     events.wait(Math.max(1, left / 1_000_000));

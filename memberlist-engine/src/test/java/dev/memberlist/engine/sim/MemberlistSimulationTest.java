@@ -47,6 +47,9 @@ class MemberlistSimulationTest {
             Duration meta = c.runUntil(() -> c.allSeeMeta(5, "zone=b"), Duration.ofMinutes(1));
             assertThat(meta).as("metadata dissemination").isNotNull();
             assertThat(meta).isLessThan(Duration.ofSeconds(10));
+            System.out.printf(
+                    "100 nodes: converge %s, detect %s, meta %s, %d tasks%n",
+                    converge, detect, meta, c.sim.executedTasks());
         }
     }
 
