@@ -75,6 +75,12 @@ public class MemberlistLifecycle implements SmartLifecycle {
         if (!this.memberlist.isRunning() && !this.memberlist.isShutdown()) {
             try {
                 this.memberlist.start();
+            } catch (IllegalArgumentException ex) {
+                // the engine checks the metadata only now, when it first announces the node
+                throw new MemberlistStartupException(
+                        "Invalid memberlist configuration: " + ex.getMessage(),
+                        PropertiesConfigFactory.propertyFor(ex.getMessage()),
+                        ex);
             } catch (IOException | RuntimeException ex) {
                 throw new MemberlistStartupException(
                         "memberlist node '" + this.memberlist.name() + "' could not bind: " + ex.getMessage()

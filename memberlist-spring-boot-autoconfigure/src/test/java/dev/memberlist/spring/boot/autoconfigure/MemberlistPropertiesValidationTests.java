@@ -3,6 +3,7 @@ package dev.memberlist.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
+import dev.memberlist.engine.delegate.NodeDelegate;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Base64;
@@ -93,6 +94,18 @@ class MemberlistPropertiesValidationTests {
     }
 
     @Test
+    void oversizedMetadataFromADelegateFailsStartup() {
+        this.contextRunner.withUserConfiguration(OversizedMeta.class).run((context) -> {
+            assertThat(context).hasFailed();
+            MemberlistStartupException cause = find(context.getStartupFailure(), MemberlistStartupException.class);
+            assertThat(cause.getMessage())
+                    .contains("Invalid memberlist configuration")
+                    .contains("600 bytes");
+            assertThat(cause.getProperty()).isEqualTo("memberlist.tags");
+        });
+    }
+
+    @Test
     void portInUseFailsWithTheAddressAndProperty() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
@@ -177,6 +190,20 @@ class MemberlistPropertiesValidationTests {
         @Bean
         MemberlistConfigCustomizer tooSmallBuffer() {
             return (config) -> config.setUdpBufferSize(10);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OversizedMeta {
+
+        @Bean
+        NodeDelegate oversized() {
+            return new NodeDelegate() {
+                @Override
+                public byte[] nodeMeta(int limit) {
+                    return new byte[600];
+                }
+            };
         }
     }
 
