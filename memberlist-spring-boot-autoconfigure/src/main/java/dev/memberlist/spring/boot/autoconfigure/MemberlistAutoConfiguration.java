@@ -1,0 +1,40 @@
+package dev.memberlist.spring.boot.autoconfigure;
+
+import dev.memberlist.engine.Memberlist;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for a memberlist node: a {@link Memberlist}
+ * configured from {@code memberlist.*} properties, composed with every delegate bean in the
+ * context, started and stopped with the context, publishing membership changes as application
+ * events ({@code dev.memberlist.spring.boot.autoconfigure.event}).
+ *
+ * <p>Delegates: every {@code EventDelegate}, {@code ConflictDelegate}, {@code MergeDelegate},
+ * {@code AliveDelegate} and {@code PingDelegate} bean is called, in {@code @Order}; an event
+ * delegate that throws does not keep the others from the event, while a merge or alive
+ * delegate that throws vetoes, as in the engine. At most one {@code NodeDelegate} bean may
+ * exist: it receives user messages (which are also published as {@code MemberMessageEvent}s),
+ * broadcasts and push-pull state, and its metadata, when not empty, replaces the
+ * {@code memberlist.tags}; to carry tags and more, encode them with {@link MemberTags}.
+ * {@link MemberlistConfigCustomizer} beans run last and may change anything.
+ *
+ * <p>Each bean backs off when the application defines its own: an engine {@code Config} bean
+ * replaces the properties (tags and seeds still come from them), a {@link Memberlist} bean
+ * replaces the node (it is still started, joined and stopped, but gets no delegates and
+ * publishes no events), a {@link MemberlistLifecycle} bean replaces start-up and shutdown.
+ */
+@AutoConfiguration
+@ConditionalOnClass(Memberlist.class)
+@ConditionalOnBooleanProperty(name = "memberlist.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(MemberlistProperties.class)
+@Import({
+    MemberlistConfigurations.ConfigConfiguration.class,
+    MemberlistConfigurations.NodeConfiguration.class,
+    MemberlistConfigurations.LifecycleConfiguration.class
+})
+public final class MemberlistAutoConfiguration {}

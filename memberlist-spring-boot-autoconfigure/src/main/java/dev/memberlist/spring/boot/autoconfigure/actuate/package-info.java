@@ -1,0 +1,4 @@
+/**
+ * The {@code memberlist} actuator endpoint.
+ */
+package dev.memberlist.spring.boot.autoconfigure.actuate;

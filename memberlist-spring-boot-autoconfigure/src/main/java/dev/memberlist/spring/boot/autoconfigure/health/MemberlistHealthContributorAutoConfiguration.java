@@ -1,0 +1,32 @@
+package dev.memberlist.spring.boot.autoconfigure.health;
+
+import dev.memberlist.engine.Memberlist;
+import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
+import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for the {@link MemberlistHealthIndicator},
+ * contributed as {@code memberlist}.
+ */
+@AutoConfiguration(after = MemberlistAutoConfiguration.class)
+@ConditionalOnClass({Memberlist.class, ConditionalOnEnabledHealthIndicator.class})
+@ConditionalOnSingleCandidate(Memberlist.class)
+public final class MemberlistHealthContributorAutoConfiguration {
+
+    // on the method, so that without spring-boot-health the class condition stops evaluation first
+    @Bean
+    @ConditionalOnEnabledHealthIndicator("memberlist")
+    @ConditionalOnMissingBean(name = {"memberlistHealthIndicator", "memberlistHealthContributor"})
+    MemberlistHealthIndicator memberlistHealthIndicator(
+            Memberlist memberlist, ObjectProvider<MemberlistLifecycle> lifecycle) {
+        return new MemberlistHealthIndicator(memberlist, lifecycle.getIfAvailable());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The {@code memberlist} health contributor.
+ */
+package dev.memberlist.spring.boot.autoconfigure.health;

@@ -1,0 +1,4 @@
+/**
+ * Micrometer metrics of the memberlist node.
+ */
+package dev.memberlist.spring.boot.autoconfigure.metrics;

@@ -1,0 +1,69 @@
+package dev.memberlist.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.memberlist.engine.Config;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for {@link PropertiesConfigFactory}: the engine configuration made of default
+ * properties, without binding a socket.
+ */
+class PropertiesConfigFactoryTests {
+
+    @Test
+    void defaultPropertiesGiveGoLanDefaults() {
+        Config config = PropertiesConfigFactory.create(new MemberlistProperties());
+        assertThat(ConfigValues.of(config))
+                .isEqualTo(
+                        ConfigValues.of(Config.lan().setName(config.getName()).setAdvertisePort(0)));
+        assertThat(config.getBindAddr()).isEqualTo("0.0.0.0");
+        assertThat(config.getBindPort()).isEqualTo(7946);
+        assertThat(config.getProbeInterval()).isEqualTo(Config.lan().getProbeInterval());
+        assertThat(config.isEnableCompression()).isTrue();
+        assertThat(config.encryptionEnabled()).isFalse();
+    }
+
+    @Test
+    void defaultNameIsHostAndBindPort() throws Exception {
+        String host = InetAddress.getLocalHost().getHostName();
+        MemberlistProperties properties = new MemberlistProperties();
+        properties.setBindPort(7947);
+        assertThat(PropertiesConfigFactory.create(properties).getName()).isEqualTo(host + "-7947");
+    }
+
+    @Test
+    void defaultNameWithPortZeroIsUnique() {
+        MemberlistProperties properties = new MemberlistProperties();
+        properties.setBindPort(0);
+        String a = PropertiesConfigFactory.create(properties).getName();
+        String b = PropertiesConfigFactory.create(properties).getName();
+        assertThat(a).isNotEqualTo(b).doesNotEndWith("-0");
+    }
+
+    @Test
+    void unsetAdvertisePortMeansTheBoundPort() {
+        MemberlistProperties properties = new MemberlistProperties();
+        properties.setBindPort(8000);
+        assertThat(PropertiesConfigFactory.create(properties).getAdvertisePort())
+                .isZero();
+        properties.setAdvertisePort(9000);
+        assertThat(PropertiesConfigFactory.create(properties).getAdvertisePort())
+                .isEqualTo(9000);
+    }
+
+    @Test
+    void engineMessagesMapToProperties() {
+        assertThat(PropertiesConfigFactory.propertyFor("bindPort must be in [0, 65535], got 70000"))
+                .isEqualTo("memberlist.bind-port");
+        assertThat(PropertiesConfigFactory.propertyFor("udpBufferSize must be in [64, 65507], got 10"))
+                .isEqualTo("memberlist.udp-buffer-size");
+        assertThat(PropertiesConfigFactory.propertyFor("secretKey: key size must be 16, 24 or 32 bytes"))
+                .isEqualTo("memberlist.encryption.keys");
+        assertThat(PropertiesConfigFactory.propertyFor("cidrsAllowed: 'x' is not in CIDR notation"))
+                .isEqualTo("memberlist.cidrs-allowed");
+        assertThat(PropertiesConfigFactory.propertyFor("queueCheckInterval must not be negative"))
+                .isNull();
+    }
+}
