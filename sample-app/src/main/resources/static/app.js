@@ -1,0 +1,137 @@
+// Polls /actuator/memberlist once a second and renders the member table. Plain DOM, no
+// framework and no build step; text goes in with textContent, never as HTML, since names and
+// tags come from other nodes.
+(function () {
+  'use strict';
+
+  const POLL_MILLIS = 1000;
+  const STATES = ['alive', 'suspect', 'dead', 'left'];
+
+  const rows = document.getElementById('member-rows');
+  const connection = document.getElementById('connection');
+  const select = document.getElementById('message-to');
+  let localName = null;
+  let optionsKey = '';
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function render(data) {
+    const local = data.local || {};
+    localName = local.name || null;
+    document.getElementById('local-name').textContent = local.name || 'this node';
+    document.getElementById('local-address').textContent = local.address ? local.address + ':' + local.port : '';
+    document.getElementById('health-score').textContent = data.healthScore;
+    document.getElementById('health-score').className = 'value ' + (data.healthScore === 0 ? 'good' : 'bad');
+
+    const members = data.members || [];
+    document.getElementById('count-alive').textContent = members.filter((m) => m.state === 'alive').length;
+    document.getElementById('count-all').textContent = members.length;
+
+    const fragment = document.createDocumentFragment();
+    for (const m of members) {
+      const tr = el('tr');
+      // data-* attributes: stable hooks for tests and for anyone scripting the page
+      tr.dataset.member = m.name;
+      tr.dataset.state = m.state;
+      if (m.name === localName) tr.classList.add('local');
+
+      const name = el('td', 'name', m.name);
+      if (m.name === localName) name.appendChild(el('span', 'you', 'this node'));
+      tr.appendChild(name);
+
+      const state = el('td');
+      state.appendChild(el('span', 'state state-' + (STATES.includes(m.state) ? m.state : 'unknown'), m.state));
+      tr.appendChild(state);
+
+      tr.appendChild(el('td', 'mono', m.address + ':' + m.port));
+
+      const tags = el('td', 'tags');
+      if (m.tags) {
+        for (const [key, value] of Object.entries(m.tags)) {
+          tags.appendChild(el('span', 'tag', key + '=' + value));
+        }
+      } else if (m.meta) {
+        tags.appendChild(el('span', 'muted', m.meta));
+      }
+      tr.appendChild(tags);
+
+      tr.appendChild(el('td', 'num mono', m.incarnation));
+      fragment.appendChild(tr);
+    }
+    if (members.length === 0) {
+      const tr = el('tr', 'placeholder');
+      const td = el('td', null, 'No members: the node is not running.');
+      td.colSpan = 5;
+      tr.appendChild(td);
+      fragment.appendChild(tr);
+    }
+    rows.replaceChildren(fragment);
+    renderOptions(members.filter((m) => m.state === 'alive' || m.state === 'suspect'));
+  }
+
+  // rebuilt only when the set of members changes, so a choice in progress is not reset
+  function renderOptions(members) {
+    const key = members.map((m) => m.name).join('\n');
+    if (key === optionsKey) return;
+    optionsKey = key;
+    const selected = select.value;
+    select.replaceChildren(...members.map((m) => {
+      const option = el('option', null, m.name + (m.name === localName ? ' (this node)' : ''));
+      option.value = m.name;
+      return option;
+    }));
+    if (members.some((m) => m.name === selected)) {
+      select.value = selected;
+    } else {
+      // a message to another member is the interesting case
+      const other = members.find((m) => m.name !== localName);
+      if (other) select.value = other.name;
+    }
+  }
+
+  function setConnection(ok, text) {
+    connection.textContent = text;
+    connection.className = 'connection ' + (ok ? 'ok' : 'error');
+    document.body.classList.toggle('stale', !ok);
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch('actuator/memberlist', { cache: 'no-store' });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      render(await response.json());
+      setConnection(true, 'live · ' + new Date().toLocaleTimeString());
+    } catch (e) {
+      setConnection(false, 'node unreachable (' + e.message + ')');
+    } finally {
+      // the next poll waits for this one, so a slow node never piles up requests
+      setTimeout(poll, POLL_MILLIS);
+    }
+  }
+
+  document.getElementById('message-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = document.getElementById('message-result');
+    const text = document.getElementById('message-text');
+    result.textContent = 'sending…';
+    try {
+      const response = await fetch('messages', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ to: select.value, text: text.value }),
+      });
+      const answer = await response.json();
+      result.textContent = answer.sent ? 'sent to ' + answer.to + ': see its log' : 'not sent: ' + answer.error;
+      if (answer.sent) text.value = '';
+    } catch (e) {
+      result.textContent = 'not sent: ' + e.message;
+    }
+  });
+
+  poll();
+})();
