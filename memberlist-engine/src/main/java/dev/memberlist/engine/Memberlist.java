@@ -261,11 +261,14 @@ public final class Memberlist implements AutoCloseable {
         }
     }
 
-    /** A ticker like Go's time.Ticker: fixed rate, ticks that fall behind are dropped. */
+    /**
+     * A ticker like Go's time.Ticker: fixed rate, ticks that fall behind are dropped. Go waits a
+     * random stagger shorter than the interval before reading a ticker it created first, so its
+     * first tick always comes one interval after start; so does ours.
+     */
     private void ticker(long interval, Runnable f) {
-        long stagger = Math.floorMod(random.nextLong(), interval);
-        long first = scheduler.nanoTime() + stagger + interval;
-        tickers.add(scheduler.schedule(() -> tick(first, interval, f), stagger + interval, TimeUnit.NANOSECONDS));
+        long first = scheduler.nanoTime() + interval;
+        tickers.add(scheduler.schedule(() -> tick(first, interval, f), interval, TimeUnit.NANOSECONDS));
     }
 
     private void tick(long planned, long interval, Runnable f) {
