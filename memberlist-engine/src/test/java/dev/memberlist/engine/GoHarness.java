@@ -67,6 +67,17 @@ final class GoHarness implements AutoCloseable {
         }
     }
 
+    /** A node as Go's Create makes it: listening, probing, gossiping and pushing state. */
+    Memberlist node(String name, UnaryOperator<Config> f) {
+        try {
+            Memberlist m = Memberlist.create(base(name, f));
+            nodes.add(m);
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Go's GetMemberlist (newMemberlist): a node whose table is empty, for state transitions. */
     Memberlist unstarted(String name, UnaryOperator<Config> f) {
         Memberlist m = Memberlist.prepare(base(name, f));

@@ -265,4 +265,91 @@ class GoMemberlistTest {
             assertThat(m.isRunning()).isTrue();
         }
     }
+
+    // ---- dead node reclaim --------------------------------------------------------------------
+
+    /**
+     * A crashed node's name taken by a new address (DeadNodeReclaimTime, Go's state.go
+     * aliveNode): refused as a conflict while the dead record is younger than the reclaim time,
+     * accepted as the same node at its new address once it is older. On the virtual clock.
+     */
+    @Test
+    @DisplayName("DeadNodeReclaim")
+    void deadNodeReclaim() {
+        try (GoHarness h = new GoHarness(3)) {
+            List<Node[]> conflicts = new ArrayList<>();
+            EventLog events = new EventLog(true);
+            Duration reclaim = Duration.ofSeconds(10);
+            java.util.function.UnaryOperator<Config> fast = c -> c.setPushPullInterval(Duration.ofSeconds(2));
+            Memberlist a = h.node("a", c -> fast.apply(c)
+                    .setDeadNodeReclaimTime(reclaim)
+                    .setEvents(events)
+                    .setConflict((existing, other) -> conflicts.add(new Node[] {existing, other})));
+            Memberlist x = h.node("x", fast);
+            String seed = "a/127.0.0.1:" + a.advertiseAddress().getPort();
+            var joined = x.joinAsync(List.of(seed));
+            h.runUntil(joined::isDone, Duration.ofSeconds(5));
+            h.runUntil(() -> a.numMembers() == 2, Duration.ofSeconds(5));
+            int oldPort = x.advertiseAddress().getPort();
+
+            // x crashes; a finds it dead
+            x.shutdown();
+            h.runUntil(() -> a.node("x").state() == NodeState.DEAD, Duration.ofSeconds(30));
+            long deadAt = h.now();
+
+            // x comes back at a new address at once: a conflict, the dead record stays
+            Memberlist x2 = h.node("x", fast);
+            int newPort = x2.advertiseAddress().getPort();
+            assertThat(newPort).isNotEqualTo(oldPort);
+            var rejoined = x2.joinAsync(List.of(seed));
+            h.runUntil(rejoined::isDone, Duration.ofSeconds(5));
+            h.run(Duration.ofSeconds(1));
+            assertThat(conflicts).as("conflict reported").isNotEmpty();
+            assertThat(conflicts.get(0)[0].port()).isEqualTo(oldPort);
+            assertThat(conflicts.get(0)[1].port()).isEqualTo(newPort);
+            assertThat(a.node("x").state()).isEqualTo(NodeState.DEAD);
+            assertThat(a.node("x").port()).isEqualTo(oldPort);
+
+            // once the record is older than the reclaim time, the next alive takes the name over
+            h.runUntil(() -> a.node("x").state() == NodeState.ALIVE, Duration.ofSeconds(60));
+            assertThat(h.now() - deadAt).isGreaterThan(reclaim.toNanos());
+            assertThat(a.node("x").port()).isEqualTo(newPort);
+            assertThat(events.pending())
+                    .filteredOn(e -> e.node().name().equals("x"))
+                    .extracting(EventLog.Event::kind)
+                    .containsExactly(EventLog.Kind.JOIN, EventLog.Kind.LEAVE, EventLog.Kind.JOIN);
+            h.runUntil(() -> x2.numMembers() == 2 && a.numMembers() == 2, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Go HEAD's TestCreate_checkBroadcastQueueMetrics: the queue depth is sampled every QueueCheckInterval. */
+    @Test
+    @DisplayName("TestCreate_checkBroadcastQueueMetrics")
+    void createCheckBroadcastQueueMetrics() {
+        List<String> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        dev.memberlist.engine.metrics.Metrics sink = new dev.memberlist.engine.metrics.Metrics() {
+            @Override
+            public void incrCounter(String name, double amount, String... tags) {}
+
+            @Override
+            public void setGauge(String name, double value, String... tags) {}
+
+            @Override
+            public void recordNanos(String name, long nanos, String... tags) {}
+
+            @Override
+            public void addSample(String name, double value, String... tags) {
+                samples.add(name);
+            }
+        };
+        try (GoHarness h = new GoHarness()) {
+            h.node("m", c -> c.setQueueCheckInterval(Duration.ofSeconds(1)).setMetrics(sink));
+            h.run(Duration.ofSeconds(3));
+            assertThat(samples).contains("memberlist.queue.broadcasts");
+            assertThat(samples.stream()
+                            .filter("memberlist.queue.broadcasts"::equals)
+                            .count())
+                    .isBetween(2L, 3L);
+        }
+    }
 }

@@ -892,6 +892,36 @@ class GoStateTest {
         }
     }
 
+    /**
+     * Intended difference: Go keys a refutation by our address, so it sits next to our older
+     * alive message in the queue (unless the node name is its IP); ours keys it by name, so it
+     * replaces it and only the newest incarnation is gossiped.
+     */
+    @Test
+    @DisplayName("TestMemberList_SuspectNode_Refute (refutation keyed by name)")
+    void refutationReplacesOlderAliveAboutUs() {
+        try (GoHarness h = new GoHarness()) {
+            Memberlist m = h.unstarted("m", null);
+            m.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
+            assertThat(numQueued(m)).isEqualTo(1);
+
+            m.membership.suspectNode(new Suspect(1, "m", "other"));
+
+            assertThat(numQueued(m)).as("Go: 2").isEqualTo(1);
+            byte[] msg = dev.memberlist.engine.broadcast.QueueView.messages(m.gossip.broadcasts, false)
+                    .get(0);
+            assertThat(decodeAlive(msg).incarnation()).isEqualTo(2);
+        }
+    }
+
+    private static Alive decodeAlive(byte[] msg) {
+        try {
+            return dev.memberlist.engine.wire.MessageCodec.decode(Alive.class, msg, 1, msg.length - 1);
+        } catch (dev.memberlist.engine.wire.DecodeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- dead -----------------------------------------------------------------------------
 
     @Test
