@@ -640,6 +640,37 @@ class GoStateTest {
         }
     }
 
+    /**
+     * Go's aliveNode inserts a new node (as dead) before it checks the incarnation, so an
+     * alive message at incarnation 0 leaves a dead entry behind: counted by estNumNodes, sent
+     * in push-pull, reaped after GossipToTheDeadTime. Ours keeps the same entry; it must show in
+     * the node views as well.
+     */
+    @Test
+    @DisplayName("TestMemberList_AliveNode_NewNode (incarnation 0)")
+    void aliveNodeNewNodeIncarnationZero() {
+        try (GoHarness h = new GoHarness()) {
+            EventLog ch = new EventLog(true);
+            Memberlist m = h.unstarted("m", c -> c.setEvents(ch));
+
+            m.membership.aliveNode(alive("test", LOCALHOST, 0, 0, null, vsn(m)), null, false);
+
+            assertThat(m.membership.nodes).hasSize(1);
+            assertThat(record(m, "test").state).isEqualTo(NodeState.DEAD);
+            assertThat(m.membership.estNumNodes()).isEqualTo(1);
+            assertThat(ch.poll()).as("no join").isNull();
+            assertThat(numQueued(m)).isZero();
+            assertThat(m.members()).isEmpty();
+            assertThat(m.nodes())
+                    .extracting(Node::name, Node::state)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("test", NodeState.DEAD));
+            assertThat(m.stateCounts().get(NodeState.DEAD)).isEqualTo(1);
+            assertThat(m.membership.localStates())
+                    .extracting(PushNodeState::name)
+                    .containsExactly("test");
+        }
+    }
+
     @Test
     @DisplayName("TestMemberList_AliveNode_SuspectNode")
     void aliveNodeSuspectNode() {
