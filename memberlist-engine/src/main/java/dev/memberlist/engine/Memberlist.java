@@ -425,6 +425,10 @@ public final class Memberlist implements AutoCloseable {
         } else {
             host = hostStr; // a bare IPv6 literal or a host without port
         }
+        if (host.isEmpty()) {
+            // Go's net.LookupIP("") fails; the JDK would resolve "" to the loopback address
+            throw new UnknownHostException("no host in address " + hostStr);
+        }
         List<InetAddress> ips = isIpLiteral(host)
                 ? List.of(InetAddress.getByName(host))
                 : config.getAddressResolver().resolve(host);
