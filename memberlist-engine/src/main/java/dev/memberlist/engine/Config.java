@@ -141,7 +141,7 @@ public final class Config {
     /**
      * Checks every value and builds the keyring from {@link #getSecretKey()}.
      *
-     * @throws IllegalArgumentException naming the first bad setting and what is allowed
+     * @throws ConfigValidationException naming the first bad setting and what is allowed
      */
     public void validate() {
         require(name != null && !name.isEmpty(), "name must not be empty");
@@ -186,14 +186,14 @@ public final class Config {
             try {
                 Cidr.parse(cidr);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cidrsAllowed: " + e.getMessage(), e);
+                throw new ConfigValidationException("cidrsAllowed", "cidrsAllowed: " + e.getMessage(), e);
             }
         }
         if (secretKey != null && secretKey.length > 0) {
             try {
                 Keyring.validateKey(secretKey);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("secretKey: " + e.getMessage(), e);
+                throw new ConfigValidationException("secretKey", "secretKey: " + e.getMessage(), e);
             }
             if (keyring == null) {
                 keyring = Keyring.create(List.of(), secretKey);
@@ -204,9 +204,10 @@ public final class Config {
         }
     }
 
+    /** Every message starts with the name of the setting it is about. */
     private static void require(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new ConfigValidationException(message.split("[ :]", 2)[0], message);
         }
     }
 

@@ -232,8 +232,10 @@ public final class Memberlist implements AutoCloseable {
         }
         byte[] meta = config.getDelegate().nodeMeta(config.getMetaMaxSize());
         if (meta != null && meta.length > config.getMetaMaxSize()) {
-            throw new IllegalArgumentException("node metadata is " + meta.length + " bytes, more than the limit of "
-                    + config.getMetaMaxSize() + " bytes (Config.metaMaxSize)");
+            throw new ConfigValidationException(
+                    "delegate",
+                    "node metadata is " + meta.length + " bytes, more than the limit of " + config.getMetaMaxSize()
+                            + " bytes (Config.metaMaxSize)");
         }
         return meta;
     }
@@ -259,11 +261,14 @@ public final class Memberlist implements AutoCloseable {
         }
     }
 
-    /** A ticker like Go's time.Ticker: fixed rate, ticks that fall behind are dropped. */
+    /**
+     * A ticker like Go's time.Ticker: fixed rate, ticks that fall behind are dropped. Go waits a
+     * random stagger shorter than the interval before reading a ticker it created first, so its
+     * first tick always comes one interval after start; so does ours.
+     */
     private void ticker(long interval, Runnable f) {
-        long stagger = Math.floorMod(random.nextLong(), interval);
-        long first = scheduler.nanoTime() + stagger + interval;
-        tickers.add(scheduler.schedule(() -> tick(first, interval, f), stagger + interval, TimeUnit.NANOSECONDS));
+        long first = scheduler.nanoTime() + interval;
+        tickers.add(scheduler.schedule(() -> tick(first, interval, f), interval, TimeUnit.NANOSECONDS));
     }
 
     private void tick(long planned, long interval, Runnable f) {
@@ -322,8 +327,37 @@ public final class Memberlist implements AutoCloseable {
         return await(joinAsync(existing));
     }
 
-    /** {@link #join} without blocking. */
+    /**
+     * {@link #join} without blocking. DNS names are resolved on a resolver thread, IP literals
+     * at once.
+     */
     public CompletableFuture<Integer> joinAsync(List<String> existing) {
+        List<String> seeds = List.copyOf(existing);
+        boolean literalsOnly = seeds.stream().allMatch(Memberlist::isLiteralSeed);
+        if (literalsOnly || scheduler.isVirtual()) {
+            return joinResolved(seeds);
+        }
+        return CompletableFuture.supplyAsync(() -> seeds, RESOLVER).thenCompose(this::joinResolved);
+    }
+
+    /** Resolves DNS names off the protocol and caller threads: lookups can take seconds. */
+    private static final java.util.concurrent.Executor RESOLVER =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "memberlist-resolver");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static boolean isLiteralSeed(String seed) {
+        String s = seed.substring(seed.indexOf('/') + 1);
+        if (s.startsWith("[")) {
+            return true;
+        }
+        String host = s.chars().filter(ch -> ch == ':').count() == 1 ? s.substring(0, s.indexOf(':')) : s;
+        return isIpLiteral(host);
+    }
+
+    private CompletableFuture<Integer> joinResolved(List<String> existing) {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
         for (String seed : existing) {
@@ -390,6 +424,10 @@ public final class Memberlist implements AutoCloseable {
             port = parsePort(hostStr.substring(colon + 1), hostStr);
         } else {
             host = hostStr; // a bare IPv6 literal or a host without port
+        }
+        if (host.isEmpty()) {
+            // Go's net.LookupIP("") fails; the JDK would resolve "" to the loopback address
+            throw new UnknownHostException("no host in address " + hostStr);
         }
         List<InetAddress> ips = isIpLiteral(host)
                 ? List.of(InetAddress.getByName(host))

@@ -244,6 +244,8 @@ final class Membership {
             nodes.set(n, nodes.get(offset));
             nodes.set(offset, state);
             numNodes = nodes.size();
+            // in the table from now on, even if the incarnation check below drops the message
+            publish(state);
         } else if (!NodeRecord.sameAddress(state.addr, state.port, a.addr(), a.port())) {
             if (!m.config.ipAllowed(a.addr())) {
                 log.warn("{}: rejected address update of node {}: not in cidrsAllowed", m.name, a.node());

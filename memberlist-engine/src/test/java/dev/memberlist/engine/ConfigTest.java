@@ -101,6 +101,12 @@ class ConfigTest {
                 .hasMessageContaining("cidrsAllowed")
                 .hasMessageContaining("CIDR");
         assertThatThrownBy(() -> Config.lan().setName("").validate()).hasMessageContaining("name");
+        assertThatThrownBy(() -> Config.lan().setGossipNodes(-1).validate())
+                .isInstanceOfSatisfying(ConfigValidationException.class, e -> assertThat(e.field())
+                        .isEqualTo("gossipNodes"));
+        assertThatThrownBy(() -> Config.lan().setSecretKey(new byte[3]).validate())
+                .isInstanceOfSatisfying(ConfigValidationException.class, e -> assertThat(e.field())
+                        .isEqualTo("secretKey"));
     }
 
     @Test

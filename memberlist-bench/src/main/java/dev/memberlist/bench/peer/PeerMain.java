@@ -4,6 +4,7 @@ import dev.memberlist.engine.Config;
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
+import dev.memberlist.engine.Warmup;
 import dev.memberlist.engine.broadcast.TransmitLimitedQueue;
 import dev.memberlist.engine.scheduler.ExecutorScheduler;
 import dev.memberlist.engine.security.Keyring;
@@ -127,6 +128,8 @@ public final class PeerMain {
             keyring = Keyring.create(ks, ks.get(0));
         }
 
+        // a JVM's first join is slow while its code is cold; get that done before announcing ready
+        Warmup.loopback();
         for (int i = 0; i < nodes; i++) {
             Config c = Config.profile(profile);
             String name = nodes > 1 ? prefix + "-" + i : prefix;

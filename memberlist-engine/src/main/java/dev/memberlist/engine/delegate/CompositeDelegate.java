@@ -4,16 +4,22 @@ import dev.memberlist.engine.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles several delegates into one object that implements them all, so a node can be
  * given many listeners: every {@link EventDelegate}, {@link ConflictDelegate} and
- * {@link PingDelegate} hears every callback, in the order added; every {@link AliveDelegate}
- * and {@link MergeDelegate} must accept. There is at most one {@link NodeDelegate}, since
+ * {@link PingDelegate} hears every callback, in the order added, and one that throws does not
+ * keep the others from hearing it; every {@link AliveDelegate} and {@link MergeDelegate} must
+ * accept. There is at most one {@link NodeDelegate}, since
  * metadata and user state have one owner.
  */
 public final class CompositeDelegate
         implements NodeDelegate, EventDelegate, ConflictDelegate, MergeDelegate, AliveDelegate, PingDelegate {
+    private static final Logger log = LoggerFactory.getLogger(CompositeDelegate.class);
+
     private final NodeDelegate node;
     private final List<EventDelegate> events;
     private final List<ConflictDelegate> conflicts;
@@ -96,22 +102,22 @@ public final class CompositeDelegate
 
     @Override
     public void notifyJoin(Node n) {
-        events.forEach(e -> e.notifyJoin(n));
+        each(events, e -> e.notifyJoin(n));
     }
 
     @Override
     public void notifyLeave(Node n) {
-        events.forEach(e -> e.notifyLeave(n));
+        each(events, e -> e.notifyLeave(n));
     }
 
     @Override
     public void notifyUpdate(Node n) {
-        events.forEach(e -> e.notifyUpdate(n));
+        each(events, e -> e.notifyUpdate(n));
     }
 
     @Override
     public void notifyConflict(Node existing, Node other) {
-        conflicts.forEach(c -> c.notifyConflict(existing, other));
+        each(conflicts, c -> c.notifyConflict(existing, other));
     }
 
     @Override
@@ -136,7 +142,17 @@ public final class CompositeDelegate
 
     @Override
     public void notifyPingComplete(Node other, Duration rtt, byte[] payload) {
-        pings.forEach(p -> p.notifyPingComplete(other, rtt, payload));
+        each(pings, p -> p.notifyPingComplete(other, rtt, payload));
+    }
+
+    private static <T> void each(List<T> delegates, Consumer<T> call) {
+        for (T d : delegates) {
+            try {
+                call.accept(d);
+            } catch (RuntimeException e) {
+                log.warn("memberlist: delegate {} failed", d.getClass().getName(), e);
+            }
+        }
     }
 
     /** Collects delegates; an object implementing several interfaces is registered for each. */

@@ -93,6 +93,11 @@ public final class GoPeer implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary().toString());
         cmd.addAll(Arrays.asList(flags));
+        return startCommand(cmd);
+    }
+
+    /** Starts any program that speaks peer-protocol.md (the Java peer, for one), driven the same way. */
+    public static GoPeer startCommand(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -105,7 +105,7 @@ abstract class MemberlistConfigurations {
             } catch (IllegalArgumentException ex) {
                 throw new MemberlistStartupException(
                         "Invalid memberlist configuration: " + ex.getMessage(),
-                        PropertiesConfigFactory.propertyFor(ex.getMessage()),
+                        PropertiesConfigFactory.propertyFor(ex),
                         ex);
             }
             eventPublisher.bind(memberlist);

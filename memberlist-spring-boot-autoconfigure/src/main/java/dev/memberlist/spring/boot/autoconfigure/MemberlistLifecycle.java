@@ -79,7 +79,7 @@ public class MemberlistLifecycle implements SmartLifecycle {
                 // the engine checks the metadata only now, when it first announces the node
                 throw new MemberlistStartupException(
                         "Invalid memberlist configuration: " + ex.getMessage(),
-                        PropertiesConfigFactory.propertyFor(ex.getMessage()),
+                        PropertiesConfigFactory.propertyFor(ex),
                         ex);
             } catch (IOException | RuntimeException ex) {
                 throw new MemberlistStartupException(

@@ -1,6 +1,7 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
+import dev.memberlist.engine.ConfigValidationException;
 import dev.memberlist.engine.security.Keyring;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -27,7 +28,7 @@ final class PropertiesConfigFactory {
             "enableCompression", "compression",
             "secretKey", "encryption.keys",
             "keyring", "encryption.keys",
-            "node", "tags");
+            "delegate", "tags");
 
     private static final Set<String> PROPERTY_FIELDS = Arrays.stream(MemberlistProperties.class.getDeclaredFields())
             .filter((f) -> !Modifier.isStatic(f.getModifiers()))
@@ -103,14 +104,14 @@ final class PropertiesConfigFactory {
     }
 
     /**
-     * The {@code memberlist.*} property behind an engine validation message, which starts with
-     * the engine's field name ({@code "bindPort must be ..."}), or null.
+     * The {@code memberlist.*} property behind an engine validation failure: the field a
+     * {@link ConfigValidationException} names, or null.
      */
-    static String propertyFor(String engineMessage) {
-        if (engineMessage == null || engineMessage.isEmpty()) {
+    static String propertyFor(IllegalArgumentException ex) {
+        if (!(ex instanceof ConfigValidationException cve)) {
             return null;
         }
-        String field = engineMessage.split("[ :]", 2)[0];
+        String field = cve.field();
         if (RENAMED.containsKey(field)) {
             return "memberlist." + RENAMED.get(field);
         }

@@ -54,16 +54,24 @@ class PropertiesConfigFactoryTests {
     }
 
     @Test
-    void engineMessagesMapToProperties() {
-        assertThat(PropertiesConfigFactory.propertyFor("bindPort must be in [0, 65535], got 70000"))
-                .isEqualTo("memberlist.bind-port");
-        assertThat(PropertiesConfigFactory.propertyFor("udpBufferSize must be in [64, 65507], got 10"))
-                .isEqualTo("memberlist.udp-buffer-size");
-        assertThat(PropertiesConfigFactory.propertyFor("secretKey: key size must be 16, 24 or 32 bytes"))
-                .isEqualTo("memberlist.encryption.keys");
-        assertThat(PropertiesConfigFactory.propertyFor("cidrsAllowed: 'x' is not in CIDR notation"))
+    void engineValidationFailuresMapToProperties() {
+        assertThat(propertyOf(Config.lan().setBindPort(70000))).isEqualTo("memberlist.bind-port");
+        assertThat(propertyOf(Config.lan().setUdpBufferSize(10))).isEqualTo("memberlist.udp-buffer-size");
+        assertThat(propertyOf(Config.lan().setSecretKey(new byte[3]))).isEqualTo("memberlist.encryption.keys");
+        assertThat(propertyOf(Config.lan().setCidrsAllowed(java.util.List.of("x"))))
                 .isEqualTo("memberlist.cidrs-allowed");
-        assertThat(PropertiesConfigFactory.propertyFor("queueCheckInterval must not be negative"))
+        assertThat(propertyOf(Config.lan().setQueueCheckInterval(java.time.Duration.ofSeconds(-1))))
                 .isNull();
+        assertThat(PropertiesConfigFactory.propertyFor(new IllegalArgumentException("bindPort")))
+                .isNull();
+    }
+
+    private static String propertyOf(Config config) {
+        try {
+            config.validate();
+        } catch (IllegalArgumentException ex) {
+            return PropertiesConfigFactory.propertyFor(ex);
+        }
+        throw new AssertionError("valid: " + config);
     }
 }
