@@ -26,8 +26,13 @@ import java.util.concurrent.TimeUnit;
 final class Probe {
     private final Memberlist m;
     private final Map<Long, AckHandler> ackHandlers = new HashMap<>();
-    /** The probe in flight; ticks that arrive meanwhile are skipped, as Go's ticker drops them. */
+    /** The probe in flight. */
     private ProbeRound current;
+    /**
+     * A tick came while a probe was in flight. Go's ticker channel holds one tick, so the next
+     * probe starts as soon as a long one ends; further ticks are dropped.
+     */
+    private boolean tickPending;
 
     Probe(Memberlist m) {
         this.m = m;
@@ -87,10 +92,14 @@ final class Probe {
 
     /** One tick of the probe ticker (Go's probe()). */
     void probe() {
+        if (m.isShutdown()) {
+            return;
+        }
         if (current != null) {
             // a round ends by the end of its scaled interval plus the TCP deadline; past that it is lost
             long limit = current.probeInterval + m.config.getTcpTimeout().toNanos();
             if (m.scheduler.nanoTime() - current.start <= limit) {
+                tickPending = true;
                 return;
             }
             m.log.warn("{}: abandoning a probe of {} that never completed", m.name, current.targetName);
@@ -299,6 +308,10 @@ final class Probe {
             m.metrics.recordNanos("memberlist.probeNode", m.scheduler.nanoTime() - start);
             if (current == this) {
                 current = null;
+                if (tickPending) {
+                    tickPending = false;
+                    m.scheduler.execute(Probe.this::probe);
+                }
             }
         }
     }
@@ -401,5 +414,6 @@ final class Probe {
         ackHandlers.values().forEach(ah -> ah.timer.cancel());
         ackHandlers.clear();
         current = null;
+        tickPending = false;
     }
 }
