@@ -42,11 +42,41 @@ final class HeadlessChromium {
     static HeadlessChromium find(Path workDirectory) {
         Path found =
                 Path.of(BINARY).isAbsolute() ? Path.of(BINARY) : onPath(BINARY).orElse(null);
+        if (found == null && BINARY.equals("chromium")) {
+            found = install();
+        }
         if (found == null || !Files.isExecutable(found)) {
             fail("'" + BINARY + "' was not found on the PATH: the browser test needs headless Chromium."
                     + " Install it with: apt-get install -y chromium (or point -Dsample.chromium at a binary)");
         }
         return new HeadlessChromium(found, workDirectory);
+    }
+
+    /**
+     * A fresh machine has no Chromium: install Debian's with interop/install-chromium.sh, as the
+     * interop tests build the Go peer with interop/go-peer/build.sh (both need root once).
+     */
+    private static Path install() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("interop/install-chromium.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder("bash", dir.resolve("interop/install-chromium.sh").toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? Path.of(out) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private static Optional<Path> onPath(String name) {
