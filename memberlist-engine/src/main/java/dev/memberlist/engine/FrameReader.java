@@ -38,6 +38,8 @@ final class FrameReader implements StreamConnection.Reader {
     private boolean labelRead;
     private String label = "";
     private boolean done;
+    /** Framing resumes where it stopped, so a message in many chunks is scanned about once. */
+    private final StreamFramer.Progress progress = new StreamFramer.Progress();
 
     /** A reader for replies on a stream we dialed: no label header comes first. */
     FrameReader() {
@@ -119,7 +121,7 @@ final class FrameReader implements StreamConnection.Reader {
         if (len == 0) {
             return;
         }
-        int n = StreamFramer.frameLength(buf, 0, len);
+        int n = StreamFramer.frameLength(buf, 0, len, progress);
         if (n < 0) {
             return;
         }

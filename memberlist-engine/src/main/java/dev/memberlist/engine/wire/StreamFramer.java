@@ -1,6 +1,5 @@
 package dev.memberlist.engine.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -10,14 +9,33 @@ import java.util.Objects;
  * plain {@code [6]} push-pull, {@code [8]} user message, {@code [0]} ping, {@code [2]} ack or
  * {@code [13]} error. The label header is not part of a message.
  *
- * <p>Only headers are parsed: raw payloads (ciphertext, compressed buffer, user state, user message)
- * are measured by their declared lengths, never scanned, so calling this again as bytes trickle in
- * costs little. Declared lengths over {@link Limits} fail as soon as the header is complete.
+ * <p>Only the msgpack structure is scanned, never decoded, and raw payloads (ciphertext,
+ * compressed buffer, user state, user message, strings) are stepped over by their declared
+ * lengths. With a {@link Progress} kept across calls, each call resumes where the last one
+ * stopped, so a message arriving in many chunks is scanned about once, however many node states
+ * it holds. Declared lengths over {@link Limits} fail as soon as their header is complete.
  */
 public final class StreamFramer {
-    private static final byte[][] BUF_KEY = {"Buf".getBytes(StandardCharsets.US_ASCII)};
+    /** No single msgpack value of a stream message is larger than the largest decompressed payload. */
+    private static final long MAX_VALUE_BYTES = Limits.MAX_DECOMPRESSED_BYTES;
 
     private StreamFramer() {}
+
+    /**
+     * Where framing of one message has got to: pass the same instance with the same buffer start
+     * on every call for that message, as more bytes arrive.
+     */
+    public static final class Progress {
+        private int type = -1;
+        /** Next byte to scan, relative to the message start. */
+        private long pos;
+        /** Msgpack values still to step over from {@link #pos}. */
+        private long pending;
+        /** False while the first value (the body, or the header of a push-pull or user message) is scanned. */
+        private boolean headerDone;
+        /** Raw bytes that follow the msgpack values (push-pull user state, user message). */
+        private long tail;
+    }
 
     /**
      * The length of the complete message starting at {@code buf[off]}, or -1 when more bytes are needed.
@@ -26,6 +44,15 @@ public final class StreamFramer {
      *     {@link Limits}
      */
     public static int frameLength(byte[] buf, int off, int len) throws DecodeException {
+        return frameLength(buf, off, len, new Progress());
+    }
+
+    /**
+     * Like {@link #frameLength(byte[], int, int)}, resuming from {@code p}, which it updates.
+     *
+     * @param p this message's progress; new for the first call
+     */
+    public static int frameLength(byte[] buf, int off, int len, Progress p) throws DecodeException {
         Objects.checkFromIndexSize(off, len, buf.length);
         if (len < 1) {
             return -1;
@@ -34,32 +61,160 @@ public final class StreamFramer {
         if (type == MessageType.ENCRYPT.code()) {
             return encryptedLength(buf, off, len);
         }
-        MsgReader r = new MsgReader(buf, off + 1, len - 1);
-        try {
-            long body;
-            if (type == MessageType.COMPRESS.code()) {
-                body = compressed(r);
-            } else if (type == MessageType.PUSH_PULL.code()) {
-                body = pushPull(r);
-            } else if (type == MessageType.USER.code()) {
-                body = userMsg(r);
-            } else if (type == MessageType.PING.code()
-                    || type == MessageType.ACK_RESP.code()
-                    || type == MessageType.ERR.code()) {
-                r.skip();
-                body = r.position();
-            } else {
+        if (p.type < 0) {
+            if (type == MessageType.COMPRESS.code()
+                    || type == MessageType.PUSH_PULL.code()
+                    || type == MessageType.USER.code()) {
+                if (len < 2) {
+                    return -1;
+                }
+                int f = buf[off + 1] & 0xff;
+                if (f != 0xc0 && (f < 0x80 || f > 0x8f) && f != 0xde && f != 0xdf) {
+                    throw new DecodeException("expected a msgpack map for a struct, got 0x" + Integer.toHexString(f));
+                }
+            } else if (type != MessageType.PING.code()
+                    && type != MessageType.ACK_RESP.code()
+                    && type != MessageType.ERR.code()) {
                 throw new DecodeException("invalid stream message type " + type);
             }
-            if (body < 0 || body > len - 1) {
-                return -1;
+            p.type = type;
+            p.pos = 1;
+            p.pending = 1;
+        }
+        if (!skip(buf, off, len, p)) {
+            return -1;
+        }
+        if (!p.headerDone) {
+            p.headerDone = true;
+            if (type == MessageType.PUSH_PULL.code()) {
+                PushPullHeader h = (PushPullHeader) MessageCodec.read(PushPullHeader.class, header(buf, off, p));
+                MessageCodec.checkPushPullHeader(h);
+                p.pending = h.nodes();
+                p.tail = h.userStateLen();
+                if (!skip(buf, off, len, p)) {
+                    return -1;
+                }
+            } else if (type == MessageType.USER.code()) {
+                UserMsgHeader h = (UserMsgHeader) MessageCodec.read(UserMsgHeader.class, header(buf, off, p));
+                MessageCodec.checkUserMsgHeader(h);
+                p.tail = h.userMsgLen();
             }
-            return 1 + (int) body;
-        } catch (DecodeException e) {
-            if (r.truncated()) {
-                return -1;
+        }
+        long total = p.pos + p.tail;
+        return total <= len ? (int) total : -1;
+    }
+
+    /** A reader over the complete first value, just after the type byte. */
+    private static MsgReader header(byte[] buf, int off, Progress p) {
+        return new MsgReader(buf, off + 1, (int) p.pos - 1);
+    }
+
+    /**
+     * Steps over {@code p.pending} msgpack values from {@code p.pos}, looking at headers only.
+     *
+     * @return true when they are all complete within {@code len} bytes; otherwise {@code p} holds
+     *     where to resume
+     */
+    private static boolean skip(byte[] buf, int off, int len, Progress p) throws DecodeException {
+        long pos = p.pos;
+        long pending = p.pending;
+        try {
+            while (pending > 0) {
+                if (pos >= len) {
+                    return false;
+                }
+                int at = off + (int) pos;
+                int b = buf[at] & 0xff;
+                int hdr = 1;
+                int lenBytes = 0; // width of a length field at at + 1
+                int kind = 0; // what the length counts: 0 payload bytes, 1 array items, 2 map entries
+                long payload = 0;
+                long children = 0;
+                if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+                    // a fixint, nil or bool: the header is all
+                } else if (b <= 0x8f) {
+                    children = 2L * (b & 0x0f);
+                } else if (b <= 0x9f) {
+                    children = b & 0x0f;
+                } else if (b <= 0xbf) {
+                    payload = b & 0x1f;
+                } else {
+                    switch (b) {
+                        case 0xc4, 0xd9 -> lenBytes = 1;
+                        case 0xc5, 0xda -> lenBytes = 2;
+                        case 0xc6, 0xdb -> lenBytes = 4;
+                        case 0xc7 -> {
+                            lenBytes = 1;
+                            payload = 1; // the ext type byte
+                        }
+                        case 0xc8 -> {
+                            lenBytes = 2;
+                            payload = 1;
+                        }
+                        case 0xc9 -> {
+                            lenBytes = 4;
+                            payload = 1;
+                        }
+                        case 0xca, 0xce, 0xd2 -> hdr = 5;
+                        case 0xcb, 0xcf, 0xd3 -> hdr = 9;
+                        case 0xcc, 0xd0 -> hdr = 2;
+                        case 0xcd, 0xd1 -> hdr = 3;
+                        case 0xd4 -> hdr = 3;
+                        case 0xd5 -> hdr = 4;
+                        case 0xd6 -> hdr = 6;
+                        case 0xd7 -> hdr = 10;
+                        case 0xd8 -> hdr = 18;
+                        case 0xdc -> {
+                            lenBytes = 2;
+                            kind = 1;
+                        }
+                        case 0xdd -> {
+                            lenBytes = 4;
+                            kind = 1;
+                        }
+                        case 0xde -> {
+                            lenBytes = 2;
+                            kind = 2;
+                        }
+                        case 0xdf -> {
+                            lenBytes = 4;
+                            kind = 2;
+                        }
+                        default -> throw new DecodeException("malformed msgpack: never-used format byte 0xc1");
+                    }
+                }
+                if (lenBytes > 0) {
+                    if (pos + 1 + lenBytes > len) {
+                        return false;
+                    }
+                    long n = 0;
+                    for (int i = 1; i <= lenBytes; i++) {
+                        n = n << 8 | (buf[at + i] & 0xff);
+                    }
+                    if (n > Integer.MAX_VALUE) {
+                        throw new DecodeException("malformed msgpack: declared length " + n + " is too large");
+                    }
+                    hdr = 1 + lenBytes;
+                    switch (kind) {
+                        case 1 -> children = n;
+                        case 2 -> children = 2 * n;
+                        default -> {
+                            // an ext's type byte is counted in payload already
+                            payload += n;
+                            if (n > MAX_VALUE_BYTES) {
+                                throw new DecodeException("msgpack value of " + n + " bytes is larger than limit ("
+                                        + MAX_VALUE_BYTES + ")");
+                            }
+                        }
+                    }
+                }
+                pos += hdr + payload;
+                pending += children - 1;
             }
-            throw e;
+            return pos <= len;
+        } finally {
+            p.pos = pos;
+            p.pending = pending;
         }
     }
 
@@ -77,43 +232,5 @@ public final class StreamFramer {
         }
         int total = 5 + (int) n;
         return len >= total ? total : -1;
-    }
-
-    /**
-     * The compress map; Buf's payload is stepped over by its declared length. Buf is capped at
-     * {@link Limits#MAX_DECOMPRESSED_BYTES}: LZW of anything we accept is smaller than that.
-     */
-    private static long compressed(MsgReader r) throws DecodeException {
-        for (int i = r.readStructHeader(); i > 0; i--) {
-            if (r.readKey(BUF_KEY) == 0) {
-                int n = r.readRawHeader();
-                if (n > Limits.MAX_DECOMPRESSED_BYTES) {
-                    throw new DecodeException("compressed buffer is larger than limit (" + n + ")");
-                }
-                if (n > 0) {
-                    r.skipPayload(n);
-                }
-            } else {
-                r.skip();
-            }
-        }
-        return r.position();
-    }
-
-    /** Header, {@code Nodes} node-state maps, then {@code UserStateLen} raw bytes. */
-    private static long pushPull(MsgReader r) throws DecodeException {
-        PushPullHeader h = (PushPullHeader) MessageCodec.read(PushPullHeader.class, r);
-        MessageCodec.checkPushPullHeader(h);
-        for (int i = 0; i < h.nodes(); i++) {
-            r.skip();
-        }
-        return (long) r.position() + h.userStateLen();
-    }
-
-    /** Header, then {@code UserMsgLen} raw bytes. */
-    private static long userMsg(MsgReader r) throws DecodeException {
-        UserMsgHeader h = (UserMsgHeader) MessageCodec.read(UserMsgHeader.class, r);
-        MessageCodec.checkUserMsgHeader(h);
-        return (long) r.position() + h.userMsgLen();
     }
 }
