@@ -109,10 +109,19 @@ final class MsgReader {
         return true;
     }
 
-    /** Skips one value of any type. */
+    /**
+     * Skips one value of any type. Not msgpack-core's skipValue, whose int counter of values left
+     * wraps on a map or array declaring 2^30 or more entries and then skips nothing: a map32
+     * claiming two billion entries with none present was taken as complete.
+     */
     void skip() throws DecodeException {
+        StreamFramer.Progress p = StreamFramer.Progress.oneValueAt(position());
+        if (!StreamFramer.skip(buf, off, len, p)) {
+            truncated = true;
+            throw new DecodeException("truncated msgpack value");
+        }
         try {
-            u.skipValue();
+            u.readPayloadAsReference((int) (p.position() - position()));
         } catch (RuntimeException | IOException e) {
             throw wrap(e);
         }

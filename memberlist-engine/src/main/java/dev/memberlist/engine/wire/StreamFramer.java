@@ -35,6 +35,18 @@ public final class StreamFramer {
         private boolean headerDone;
         /** Raw bytes that follow the msgpack values (push-pull user state, user message). */
         private long tail;
+
+        /** Progress for stepping over one value at {@code pos}; the rest is unused. */
+        static Progress oneValueAt(long pos) {
+            Progress p = new Progress();
+            p.pos = pos;
+            p.pending = 1;
+            return p;
+        }
+
+        long position() {
+            return pos;
+        }
     }
 
     /**
@@ -115,7 +127,7 @@ public final class StreamFramer {
      * @return true when they are all complete within {@code len} bytes; otherwise {@code p} holds
      *     where to resume
      */
-    private static boolean skip(byte[] buf, int off, int len, Progress p) throws DecodeException {
+    static boolean skip(byte[] buf, int off, int len, Progress p) throws DecodeException {
         long pos = p.pos;
         long pending = p.pending;
         try {
