@@ -39,7 +39,16 @@ import org.junit.jupiter.api.Timeout;
  * {@code target/surefire-reports/*-output.txt}. New coverage is kept in
  * {@code memberlist-engine/.cifuzz-corpus/} (ignored by git); a crashing input is written to the
  * target's directory under {@code src/test/resources}, where it becomes a regression case.
- * {@code bench-results/fuzz.md} and {@code fuzz-all.sh} beside it run every target.
+ *
+ * <p>Every target in turn, each for a bounded time, with a summary of executions and coverage
+ * per target in {@code memberlist-engine/target/fuzz/summary.md}:
+ *
+ * <pre>
+ * memberlist-engine/fuzz.sh 60          # seconds per target; a second argument filters targets
+ * memberlist-engine/fuzz.sh merge       # minimise what was found into the checked-in seeds
+ * </pre>
+ *
+ * {@code bench-results/fuzz.md} has the last long run.
  *
  * <p>Per input, {@link Timeout} is the limit (Jazzer passes it to libFuzzer as {@code -timeout}
  * when fuzzing; JUnit applies it to each corpus input in regression mode).
