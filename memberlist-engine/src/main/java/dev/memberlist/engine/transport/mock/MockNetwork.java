@@ -81,10 +81,27 @@ public final class MockNetwork {
      * the same name takes over routing by that name.
      */
     public synchronized MockTransport newTransport(String name) {
+        while (nextPort <= 65535 && byAddr.containsKey(new InetSocketAddress(LOOPBACK, nextPort))) {
+            nextPort++; // taken by newTransport(name, port)
+        }
         if (nextPort > 65535) {
             throw new IllegalStateException("mock network out of ports");
         }
-        InetSocketAddress sa = new InetSocketAddress(LOOPBACK, nextPort++);
+        return newTransport(name, nextPort++);
+    }
+
+    /**
+     * A transport for a node of this name at a port of its choosing: a node restarted at the
+     * address it had before. Routing by that name and by that address goes to the new
+     * transport.
+     *
+     * @throws IllegalStateException when a transport that is not shut down holds the port
+     */
+    public synchronized MockTransport newTransport(String name, int port) {
+        InetSocketAddress sa = new InetSocketAddress(LOOPBACK, port);
+        if (byAddr.containsKey(sa)) {
+            throw new IllegalStateException("mock address " + sa + " is in use");
+        }
         MockTransport t = new MockTransport(this, new Address(sa, name));
         byAddr.put(sa, t);
         byName.put(name, t);

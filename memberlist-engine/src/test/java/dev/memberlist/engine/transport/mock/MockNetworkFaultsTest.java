@@ -2,8 +2,10 @@ package dev.memberlist.engine.transport.mock;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.memberlist.engine.Address;
 import dev.memberlist.engine.scheduler.Simulation;
 import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.transport.fault.LinkFaults;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /** The fault policy on the in-memory network, on virtual time and in real time. */
@@ -210,8 +213,28 @@ class MockNetworkFaultsTest {
         assertThatCause(dial).isInstanceOf(SocketTimeoutException.class);
     }
 
-    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
-            CompletableFuture<?> f) {
+    @Test
+    void aNodeCanComeBackAtTheAddressItHad() throws Exception {
+        MockNetwork net = new MockNetwork();
+        Inbox ia = new Inbox(), ib = new Inbox();
+        MockTransport a = started(net, "a", ia);
+        MockTransport b = started(net, "b", new Inbox());
+        int port = a.address().socketAddress().getPort();
+        assertThatThrownBy(() -> net.newTransport("a", port)).isInstanceOf(IllegalStateException.class);
+        a.shutdown();
+        MockTransport again = net.newTransport("a", port);
+        again.start(ia);
+        assertThat(again.address()).isEqualTo(a.address());
+        b.writeToAddress(bytes("by address"), Address.of(a.address().socketAddress()));
+        assertThat(ia.texts()).containsExactly("by address");
+        // fresh ports skip one taken this way
+        MockTransport c = net.newTransport("c", 20003);
+        assertThat(net.newTransport("d").address().socketAddress().getPort()).isEqualTo(20002);
+        assertThat(net.newTransport("e").address().socketAddress().getPort()).isEqualTo(20004);
+        assertThat(c.name()).isEqualTo("c");
+    }
+
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(CompletableFuture<?> f) {
         try {
             f.get();
             throw new AssertionError("completed normally");
