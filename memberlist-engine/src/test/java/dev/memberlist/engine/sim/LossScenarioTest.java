@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.sim.FaultScenarios.LossResult;
+import dev.memberlist.engine.transport.fault.LinkFaults.Rule;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,6 +57,30 @@ class LossScenarioTest {
         assertThat(r.falseDeaths()).as("healthy nodes declared dead").isZero();
         // UDP-only probes do fail now and then: suspicions happen and are refuted in time
         assertThat(r.refutations()).as("refutations").isPositive();
+    }
+
+    @Test
+    void aFaultyRunReplaysFromItsSeed() {
+        List<Object> first = faultyRun(9);
+        assertThat(faultyRun(9)).isEqualTo(first);
+        assertThat(faultyRun(10)).isNotEqualTo(first);
+    }
+
+    /** Every event and the network's counters of a short run with every kind of packet fault. */
+    private static List<Object> faultyRun(long seed) {
+        try (SimCluster c = FaultScenarios.converged(12, seed, cfg -> cfg.setDisableTcpPings(true))) {
+            c.network
+                    .faults()
+                    .setAll(Rule.loss(0.3).withDuplicate(0.1).withDelay(Duration.ofMillis(2), Duration.ofMillis(20)))
+                    .block(c.name(1), c.name(2));
+            c.sim.runFor(Duration.ofMinutes(1));
+            c.crash(11);
+            c.runUntil(() -> c.allSeeDead(11), Duration.ofMinutes(2));
+            List<Object> out = new ArrayList<>(c.events());
+            out.add(c.network.faults().stats());
+            out.add(c.sim.executedTasks());
+            return out;
+        }
     }
 
     private static void assertOutcomes(LossResult r, Config c) {
