@@ -80,6 +80,7 @@ public final class Config {
     private boolean requireNodeNames;
     private List<String> cidrsAllowed = List.of();
     private Duration queueCheckInterval = Duration.ofSeconds(30);
+    private boolean reconnectDeadNodes = true;
     private int metaMaxSize = META_MAX_SIZE;
     private Scheduler scheduler;
     private Random random;
@@ -300,6 +301,7 @@ public final class Config {
         c.requireNodeNames = requireNodeNames;
         c.cidrsAllowed = cidrsAllowed;
         c.queueCheckInterval = queueCheckInterval;
+        c.reconnectDeadNodes = reconnectDeadNodes;
         c.metaMaxSize = metaMaxSize;
         c.scheduler = scheduler;
         c.random = random;
@@ -760,6 +762,24 @@ public final class Config {
 
     public Config setQueueCheckInterval(Duration queueCheckInterval) {
         this.queueCheckInterval = queueCheckInterval;
+        return this;
+    }
+
+    /**
+     * Whether each push-pull round also tries one node declared dead but not yet reaped (within
+     * {@link #getGossipToTheDeadTime()}); on by default. Go memberlist stays split after a
+     * partition heals until someone joins again, because push-pull only picks alive nodes. With
+     * this on, the two sides exchange state within one push-pull interval, each learns that
+     * the other holds it dead and refutes, and the cluster is whole again. Wire-compatible (a
+     * plain push-pull); costs one extra stream per round while dead nodes are known. Set false
+     * for Go's exact behaviour.
+     */
+    public boolean isReconnectDeadNodes() {
+        return reconnectDeadNodes;
+    }
+
+    public Config setReconnectDeadNodes(boolean reconnectDeadNodes) {
+        this.reconnectDeadNodes = reconnectDeadNodes;
         return this;
     }
 

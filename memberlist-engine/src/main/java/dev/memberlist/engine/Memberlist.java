@@ -337,7 +337,9 @@ public final class Memberlist implements AutoCloseable {
         if (literalsOnly || scheduler.isVirtual()) {
             return joinResolved(seeds);
         }
-        return CompletableFuture.supplyAsync(() -> seeds, RESOLVER).thenCompose(this::joinResolved);
+        // resolve inside the async task: a continuation on a completed future would run here instead
+        return CompletableFuture.supplyAsync(() -> joinResolved(seeds), RESOLVER)
+                .thenCompose(f -> f);
     }
 
     /** Resolves DNS names off the protocol and caller threads: lookups can take seconds. */

@@ -55,28 +55,32 @@ final class PacketLayer {
 
     // ---- outbound ------------------------------------------------------------------------
 
-    /** Encodes and sends with piggybacked gossip (Go's encodeAndSendMsg). */
-    void encodeAndSendMsg(Address a, Message msg) {
-        sendMsg(a, MessageCodec.encode(msg));
+    /** Encodes and sends with piggybacked gossip (Go's encodeAndSendMsg); completes when written. */
+    CompletableFuture<Void> encodeAndSendMsg(Address a, Message msg) {
+        return sendMsg(a, MessageCodec.encode(msg));
     }
 
-    /** Sends one message, adding as much queued gossip as fits (Go's sendMsg). */
-    void sendMsg(Address a, byte[] msg) {
+    /** Sends one message, adding as much queued gossip as fits (Go's sendMsg); completes when written. */
+    CompletableFuture<Void> sendMsg(Address a, byte[] msg) {
         int bytesAvail = m.config.getUdpBufferSize() - msg.length - Gossip.COMPOUND_HEADER_OVERHEAD - labelOverhead();
         if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
         List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail);
         if (extra.isEmpty()) {
-            rawSendMsgPacket(a, null, msg);
-            return;
+            return rawSendMsgPacket(a, null, msg);
         }
         List<byte[]> msgs = new ArrayList<>(1 + extra.size());
         msgs.add(msg);
         msgs.addAll(extra);
+        CompletableFuture<Void> first = null;
         for (byte[] compound : Compound.makeCompoundMessages(msgs)) {
-            rawSendMsgPacket(a, null, compound);
+            CompletableFuture<Void> f = rawSendMsgPacket(a, null, compound);
+            if (first == null) {
+                first = f;
+            }
         }
+        return first;
     }
 
     /**

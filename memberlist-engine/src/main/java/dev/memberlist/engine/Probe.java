@@ -195,15 +195,27 @@ final class Probe {
                     probeInterval,
                     () -> guard(this::onExpire));
             sent = m.scheduler.nanoTime();
+            CompletableFuture<Void> sendResult;
             if (targetState == NodeState.ALIVE) {
-                m.packets.encodeAndSendMsg(addr, ping);
+                sendResult = m.packets.encodeAndSendMsg(addr, ping);
             } else {
                 // the buddy system: tell a suspect it is suspected, so it can refute at once
                 byte[] compound = Compound.makeCompoundMessage(List.of(
                         MessageCodec.encode(ping),
                         MessageCodec.encode(new Suspect(targetIncarnation, targetName, m.name))));
-                m.packets.rawSendMsgPacket(addr, target, compound);
+                sendResult = m.packets.rawSendMsgPacket(addr, target, compound);
             }
+            // Go (v0.3.0+) treats a failed write as a failed probe: indirect probes at once
+            sendResult.whenComplete((v, e) -> {
+                if (e != null) {
+                    m.scheduler.execute(() -> guard(() -> {
+                        if (!done && !fallbackStarted) {
+                            directTimeout.cancel();
+                            onDirectTimeout();
+                        }
+                    }));
+                }
+            });
             directTimeout = m.scheduler.schedule(
                     () -> guard(this::onDirectTimeout),
                     m.config.getProbeTimeout().toNanos(),

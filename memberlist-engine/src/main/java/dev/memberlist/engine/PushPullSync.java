@@ -24,8 +24,24 @@ final class PushPullSync {
         this.m = m;
     }
 
-    /** One periodic exchange with a random alive node (Go's pushPull). Protocol thread. */
+    /**
+     * One periodic exchange with a random alive node (Go's pushPull), and, unless
+     * {@code reconnectDeadNodes} is off, one with a random node we hold dead: after a partition
+     * heals, that exchange makes both sides refute and merges them. Protocol thread.
+     */
     CompletableFuture<Void> pushPull() {
+        if (m.config.isReconnectDeadNodes()) {
+            List<NodeRecord> dead =
+                    m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.DEAD);
+            Address a = dead.isEmpty() ? null : dead.get(0).fullAddress();
+            if (a != null) {
+                // not waited for: a node that really crashed may take the whole TCP timeout to fail
+                pushPullNode(a, false).exceptionally(e -> {
+                    m.log.debug("{}: reconnect push/pull with dead {} failed: {}", m.name, a.name(), rootMessage(e));
+                    return null;
+                });
+            }
+        }
         List<NodeRecord> nodes = m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.ALIVE);
         if (nodes.isEmpty()) {
             return CompletableFuture.completedFuture(null);

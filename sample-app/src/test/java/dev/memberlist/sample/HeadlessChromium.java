@@ -65,11 +65,11 @@ final class HeadlessChromium {
             return null;
         }
         try {
-            Process p = new ProcessBuilder("bash", dir.resolve("interop/install-chromium.sh").toString())
+            Process p = new ProcessBuilder(
+                            "bash", dir.resolve("interop/install-chromium.sh").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .trim();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 && !out.isEmpty() ? Path.of(out) : null;
         } catch (java.io.IOException e) {
             return null;

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,8 +64,14 @@ public final class SimCluster implements AutoCloseable {
     public int add() {
         int i = nodes.size();
         String name = "n-" + i;
-        MockTransport t = network.newTransport(name);
         SimNode d = new SimNode(name);
+        nodes.add(create(name, network.newTransport(name), d));
+        delegates.add(d);
+        live.add(true);
+        return i;
+    }
+
+    private Memberlist create(String name, MockTransport t, SimNode d) {
         Config c = configurer.apply(Config.lan()
                 .setName(name)
                 .setTransport(t)
@@ -73,19 +80,95 @@ public final class SimCluster implements AutoCloseable {
                 .setDelegate(d)
                 .setEvents(d));
         try {
-            nodes.add(Memberlist.create(c));
+            return Memberlist.create(c);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        delegates.add(d);
-        live.add(true);
-        return i;
+    }
+
+    /**
+     * Starts a crashed (or left and shut down) node again under the same name: a new process
+     * with a fresh incarnation, knowing only itself until it {@link #join joins}.
+     *
+     * @param samePort true to come back at the address it had, false for a fresh port
+     */
+    public Memberlist restart(int i, boolean samePort) {
+        if (live.get(i)) {
+            throw new IllegalStateException("node " + i + " is running");
+        }
+        String name = name(i);
+        MockTransport t = samePort
+                ? network.newTransport(name, nodes.get(i).advertiseAddress().getPort())
+                : network.newTransport(name);
+        SimNode d = new SimNode(name);
+        Memberlist m = create(name, t, d);
+        nodes.set(i, m);
+        delegates.set(i, d);
+        live.set(i, true);
+        return m;
+    }
+
+    /** Node {@code i} joins node {@code seed}; runs until the join answered. */
+    public void join(int i, int seed) {
+        CompletableFuture<Integer> j = nodes.get(i).joinAsync(List.of(seedAddress(seed)));
+        runUntil(j::isDone, Duration.ofMinutes(1));
+        j.join();
+    }
+
+    /** Node {@code i} leaves gracefully (waiting for its broadcast, at most {@code timeout}), then shuts down. */
+    public void leaveAndShutdown(int i, Duration timeout) {
+        CompletableFuture<Void> f = nodes.get(i).leaveAsync(timeout);
+        runUntil(f::isDone, timeout.plusSeconds(1));
+        live.set(i, false);
+        nodes.get(i).shutdown();
+    }
+
+    /** The name of node {@code i}. */
+    public String name(int i) {
+        return nodes.get(i).name();
+    }
+
+    /** The names of some nodes. */
+    public List<String> names(Collection<Integer> indexes) {
+        return indexes.stream().map(this::name).toList();
+    }
+
+    /** True when every node in {@code observers} holds every node in {@code targets} alive. */
+    public boolean allSeeAlive(Collection<Integer> observers, Collection<Integer> targets) {
+        for (int o : observers) {
+            for (int t : targets) {
+                Node n = nodes.get(o).node(name(t));
+                if (n == null || n.state() != NodeState.ALIVE) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** True when every node in {@code observers} holds every node in {@code targets} dead (or has reaped it). */
+    public boolean allSeeDead(Collection<Integer> observers, Collection<Integer> targets) {
+        for (int o : observers) {
+            for (int t : targets) {
+                Node n = nodes.get(o).node(name(t));
+                if (n != null && !n.state().deadOrLeft()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Leave events with state DEAD (failures, not graceful leaves) about the named nodes, seen by anyone. */
+    public List<Event> deaths(Collection<String> about) {
+        return events().stream()
+                .filter(e -> e.kind().equals("leave") && e.state() == NodeState.DEAD && about.contains(e.node()))
+                .toList();
     }
 
     /** Every node but the first joins the first; runs until the joins have answered. */
     public void joinAllToFirst() {
-        String seed = nodes.get(0).advertiseAddress().getAddress().getHostAddress() + ":"
-                + nodes.get(0).advertiseAddress().getPort();
+        String seed = seedAddress(0);
         List<CompletableFuture<Integer>> joins = new ArrayList<>();
         for (int i = 1; i < nodes.size(); i++) {
             joins.add(nodes.get(i).joinAsync(List.of(seed)));
@@ -94,6 +177,11 @@ public final class SimCluster implements AutoCloseable {
         for (CompletableFuture<Integer> j : joins) {
             j.join();
         }
+    }
+
+    private String seedAddress(int i) {
+        return nodes.get(i).advertiseAddress().getAddress().getHostAddress() + ":"
+                + nodes.get(i).advertiseAddress().getPort();
     }
 
     /** The node at an index. */

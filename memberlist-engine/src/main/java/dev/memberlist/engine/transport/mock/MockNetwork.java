@@ -4,12 +4,15 @@ import dev.memberlist.engine.Address;
 import dev.memberlist.engine.scheduler.Cancellable;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.scheduler.Simulation;
+import dev.memberlist.engine.transport.fault.LinkFaults;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +28,13 @@ import java.util.concurrent.TimeUnit;
  * Simulated mode ({@link #MockNetwork(Simulation)}) makes every packet, stream accept, stream
  * chunk and stream close an event on the network's own scheduler, {@link #latency()} after it
  * was sent, so a run is the same every time. A stream's events keep their order.
+ *
+ * <p>{@link #setFaults(LinkFaults)} makes the network unreliable: every packet and stream event
+ * from node A to node B (by transport name) then goes through the policy's decision for the
+ * link {@code A -> B}: loss, extra delay and jitter, duplication, one-way blocks and
+ * partitions. On a simulation this stays deterministic for the policy's seed. In real-time
+ * mode, delayed deliveries and the timeouts of blocked dials wait on a shared daemon timer
+ * thread.
  */
 public final class MockNetwork {
     /** The first port handed out. */
@@ -47,6 +57,14 @@ public final class MockNetwork {
     private final Map<InetSocketAddress, MockTransport> byAddr = new ConcurrentHashMap<>();
     private int nextPort = FIRST_PORT;
     private volatile long latencyNanos = TimeUnit.MILLISECONDS.toNanos(1);
+    private volatile LinkFaults faults;
+    /** Per direction, when its last stream event is due: a changed delay must not reorder a stream. */
+    private final Map<Link, Long> streamDue = new ConcurrentHashMap<>();
+
+    private record Link(String from, String to) {}
+
+    /** Waits for delayed deliveries in real-time mode; created on first use. */
+    private static volatile ScheduledExecutorService realTimeTimer;
 
     /** A network that delivers at once, on the sender's thread (for nodes on real schedulers). */
     public MockNetwork() {
@@ -63,10 +81,27 @@ public final class MockNetwork {
      * the same name takes over routing by that name.
      */
     public synchronized MockTransport newTransport(String name) {
+        while (nextPort <= 65535 && byAddr.containsKey(new InetSocketAddress(LOOPBACK, nextPort))) {
+            nextPort++; // taken by newTransport(name, port)
+        }
         if (nextPort > 65535) {
             throw new IllegalStateException("mock network out of ports");
         }
-        InetSocketAddress sa = new InetSocketAddress(LOOPBACK, nextPort++);
+        return newTransport(name, nextPort++);
+    }
+
+    /**
+     * A transport for a node of this name at a port of its choosing: a node restarted at the
+     * address it had before. Routing by that name and by that address goes to the new
+     * transport.
+     *
+     * @throws IllegalStateException when a transport that is not shut down holds the port
+     */
+    public synchronized MockTransport newTransport(String name, int port) {
+        InetSocketAddress sa = new InetSocketAddress(LOOPBACK, port);
+        if (byAddr.containsKey(sa)) {
+            throw new IllegalStateException("mock address " + sa + " is in use");
+        }
         MockTransport t = new MockTransport(this, new Address(sa, name));
         byAddr.put(sa, t);
         byName.put(name, t);
@@ -98,6 +133,20 @@ public final class MockNetwork {
         latencyNanos = latency.toNanos();
     }
 
+    /**
+     * Puts a fault policy on every delivery from now on, keyed by the transports' node names;
+     * null makes the network perfect again. The policy can be changed while nodes run (block,
+     * partition, heal, new loss rules); see {@link LinkFaults} for what applies to streams.
+     */
+    public void setFaults(LinkFaults faults) {
+        this.faults = faults;
+    }
+
+    /** The fault policy in force, or null for a perfect network. */
+    public LinkFaults faults() {
+        return faults;
+    }
+
     /** The transport {@code addr} routes to, or null: by name when it has one, else by socket address. */
     MockTransport route(Address addr) {
         if (!addr.name().isEmpty()) {
@@ -112,27 +161,75 @@ public final class MockNetwork {
         byName.remove(t.name(), t);
     }
 
-    // Every delivery goes through the two methods below: the place for a later per-link policy
-    // (loss, delay, duplication, reordering, partitions). Packets may be reordered or lost;
-    // stream events must keep their order and may only be delayed or cut as a whole.
+    // Every delivery goes through the methods below, and through the fault policy when one is
+    // set. Packets may be reordered, duplicated or lost; stream events keep their order and are
+    // only delayed, or lost as a whole across a block (TCP stalls there until a deadline).
 
     /** Sends one datagram from {@code from} to {@code to}. */
     void deliverPacket(MockTransport from, MockTransport to, byte[] buf) {
         InetSocketAddress src = from.socketAddress();
-        send(() -> to.receivePacket(buf, src));
+        LinkFaults f = faults;
+        if (f == null) {
+            send(() -> to.receivePacket(buf, src), 0);
+            return;
+        }
+        long[] delays = f.decidePacket(from.name(), to.name());
+        for (int i = 0; i < delays.length; i++) {
+            // each copy is owned by its receiver
+            byte[] copy = i == 0 ? buf : buf.clone();
+            send(() -> to.receivePacket(copy, src), delays[i]);
+        }
+    }
+
+    /**
+     * True when a dial from {@code from} to the node named {@code to} must time out: the fault
+     * policy blocks one of the two directions. Decided before looking at the destination, as
+     * across a partition a crashed node and a live one look the same.
+     */
+    boolean dialBlocked(MockTransport from, String to) {
+        LinkFaults f = faults;
+        return f != null && to != null && !to.isEmpty() && !f.decideDial(from.name(), to);
     }
 
     /** One stream event (accept, chunk or close) from {@code from} to {@code to}, in order. */
     void deliverStream(MockTransport from, MockTransport to, Runnable event) {
-        send(event);
+        LinkFaults f = faults;
+        if (f == null) {
+            send(event, 0);
+            return;
+        }
+        if (!f.canConnect(from.name(), to.name())) {
+            return;
+        }
+        long extra = f.streamDelayNanos(from.name(), to.name());
+        long wait;
+        synchronized (streamDue) {
+            long now = scheduler != null ? scheduler.nanoTime() : System.nanoTime();
+            long due = now + extra;
+            Long last = streamDue.get(new Link(from.name(), to.name()));
+            if (last != null && last > due) {
+                due = last;
+            }
+            streamDue.put(new Link(from.name(), to.name()), due);
+            wait = due - now;
+        }
+        send(event, wait);
     }
 
-    /** Runs a dial's timeout: never in real-time mode, where dials complete at once. */
+    /**
+     * Runs a dial's timeout: in real-time mode only when faults are set (a blocked dial must
+     * time out), since without them dials complete at once.
+     */
     Cancellable scheduleTimeout(Runnable task, Duration timeout) {
-        if (scheduler == null) {
+        if (scheduler != null) {
+            return scheduler.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (faults == null) {
             return Cancellable.DONE;
         }
-        return scheduler.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        java.util.concurrent.ScheduledFuture<?> f =
+                realTimeTimer().schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 
     /** Runs a local event (such as handing buffered data to a new reader) as soon as possible. */
@@ -144,11 +241,33 @@ public final class MockNetwork {
         }
     }
 
-    private void send(Runnable event) {
-        if (scheduler == null) {
+    /** Delivers after the network latency plus {@code extraNanos}. */
+    private void send(Runnable event, long extraNanos) {
+        if (scheduler != null) {
+            scheduler.schedule(event, latencyNanos + extraNanos, TimeUnit.NANOSECONDS);
+        } else if (extraNanos <= 0) {
             event.run();
         } else {
-            scheduler.schedule(event, latencyNanos, TimeUnit.NANOSECONDS);
+            realTimeTimer().schedule(event, extraNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static ScheduledExecutorService realTimeTimer() {
+        ScheduledExecutorService t = realTimeTimer;
+        if (t == null) {
+            synchronized (MockNetwork.class) {
+                t = realTimeTimer;
+                if (t == null) {
+                    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread th = new Thread(r, "mock-network-faults");
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    e.setRemoveOnCancelPolicy(true);
+                    realTimeTimer = t = e;
+                }
+            }
+        }
+        return t;
     }
 }

@@ -122,6 +122,12 @@ public final class MockTransport implements Transport {
             return CompletableFuture.failedFuture(new IOException("mock transport " + address + " is shut down"));
         }
         MockTransport dest = network.route(addr);
+        if (network.dialBlocked(this, dest != null ? dest.name() : addr.name())) {
+            // the SYN or its answer is lost: the connect times out
+            CompletableFuture<StreamConnection> blocked = new CompletableFuture<>();
+            network.scheduleTimeout(() -> blocked.completeExceptionally(dialTimeout(addr, timeout)), timeout);
+            return blocked;
+        }
         if (dest == null || !dest.isLive()) {
             return CompletableFuture.failedFuture(refused(addr));
         }
@@ -129,10 +135,8 @@ public final class MockTransport implements Transport {
         MockStream server = new MockStream(dest, socketAddress());
         client.connect(server);
         CompletableFuture<StreamConnection> future = new CompletableFuture<>();
-        Cancellable timer = network.scheduleTimeout(
-                () -> future.completeExceptionally(
-                        new SocketTimeoutException("mock dial to " + addr + " timed out after " + timeout)),
-                timeout);
+        Cancellable timer =
+                network.scheduleTimeout(() -> future.completeExceptionally(dialTimeout(addr, timeout)), timeout);
         network.deliverStream(this, dest, () -> {
             timer.cancel();
             if (future.isDone()) {
@@ -210,6 +214,10 @@ public final class MockTransport implements Transport {
 
     void countStreamIn(int n) {
         streamBytesIn.addAndGet(n);
+    }
+
+    private static SocketTimeoutException dialTimeout(Address addr, Duration timeout) {
+        return new SocketTimeoutException("mock dial to " + addr + " timed out after " + timeout);
     }
 
     private static ConnectException refused(Address addr) {

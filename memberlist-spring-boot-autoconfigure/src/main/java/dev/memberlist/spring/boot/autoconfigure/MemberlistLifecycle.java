@@ -123,23 +123,21 @@ public class MemberlistLifecycle implements SmartLifecycle {
             return;
         }
         try {
-            // the engine resolves DNS names on the calling thread, hence this thread and the bound
+            // bounded: a seed that accepts the connection but never answers must not stall retries
             CompletableFuture<Integer> join = this.memberlist.joinAsync(this.seeds);
             int contacted = join.get(this.joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
             this.joined = true;
             logger.info("memberlist: joined the cluster through " + contacted + " of " + this.seeds);
             return;
         } catch (ExecutionException ex) {
-            logger.warn("memberlist: could not join " + this.seeds + ": "
-                    + ex.getCause().getMessage() + "; retrying every " + this.joinRetryInterval);
+            joinFailed(ex.getCause().getMessage());
         } catch (TimeoutException ex) {
-            logger.warn("memberlist: no seed of " + this.seeds + " answered within " + this.joinTimeout
-                    + "; retrying every " + this.joinRetryInterval);
+            joinFailed("no seed answered within " + this.joinTimeout);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException ex) {
-            logger.warn("memberlist: could not join " + this.seeds, ex);
+            joinFailed(ex.toString());
         }
         ScheduledExecutorService executor = this.joiner;
         if (this.running && executor != null && !executor.isShutdown()) {

@@ -155,6 +155,13 @@ public class MemberlistProperties implements Validator {
     /** Whether to refuse to contact an address without a node name. Defaults to the profile's. */
     private Boolean requireNodeNames;
 
+    /**
+     * Whether each push-pull round also contacts one member held dead but not yet forgotten, so
+     * that a healed network partition merges again on its own. On by default; false keeps Go
+     * memberlist's behaviour, which stays split until a new join.
+     */
+    private Boolean reconnectDeadNodes;
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -445,6 +452,14 @@ public class MemberlistProperties implements Validator {
 
     public void setCidrsAllowed(List<String> cidrsAllowed) {
         this.cidrsAllowed = cidrsAllowed;
+    }
+
+    public Boolean getReconnectDeadNodes() {
+        return this.reconnectDeadNodes;
+    }
+
+    public void setReconnectDeadNodes(Boolean reconnectDeadNodes) {
+        this.reconnectDeadNodes = reconnectDeadNodes;
     }
 
     public Boolean getRequireNodeNames() {

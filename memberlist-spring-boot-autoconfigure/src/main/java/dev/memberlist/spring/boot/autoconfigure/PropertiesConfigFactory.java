@@ -80,6 +80,7 @@ final class PropertiesConfigFactory {
             config.setCidrsAllowed(properties.getCidrsAllowed());
         }
         set(properties.getRequireNodeNames(), config::setRequireNodeNames);
+        set(properties.getReconnectDeadNodes(), config::setReconnectDeadNodes);
         return config;
     }
 

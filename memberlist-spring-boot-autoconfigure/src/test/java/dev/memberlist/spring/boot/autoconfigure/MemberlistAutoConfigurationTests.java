@@ -126,6 +126,7 @@ class MemberlistAutoConfigurationTests {
                         "memberlist.handoff-queue-depth=2048",
                         "memberlist.cidrs-allowed=127.0.0.0/8,10.0.0.0/8",
                         "memberlist.require-node-names=true",
+                        "memberlist.reconnect-dead-nodes=false",
                         "memberlist.seeds=127.0.0.1:1,other.invalid",
                         "memberlist.join-timeout=300ms",
                         "memberlist.join-retry-interval=1h",
@@ -165,6 +166,7 @@ class MemberlistAutoConfigurationTests {
                     assertThat(config.getHandoffQueueDepth()).isEqualTo(2048);
                     assertThat(config.getCidrsAllowed()).containsExactly("127.0.0.0/8", "10.0.0.0/8");
                     assertThat(config.isRequireNodeNames()).isTrue();
+                    assertThat(config.isReconnectDeadNodes()).isFalse();
                     // what is not engine config lives in the lifecycle and the node's metadata
                     MemberlistProperties properties = context.getBean(MemberlistProperties.class);
                     assertThat(properties.getSeeds()).containsExactly("127.0.0.1:1", "other.invalid");
