@@ -11,9 +11,10 @@
 # (.cifuzz-corpus/<class>/<method>/, ignored by git), and stops at the first finding. Logs, the
 # crashing inputs and summary.md (executions and coverage per target) go to target/fuzz/.
 #
-# `merge` runs libFuzzer's -merge=1 over seeds and working corpus and writes the inputs that keep
-# all the coverage back into the seed directories; seeds named go-* (Go's wire vectors) and
-# crash-* (reproducers of fixed findings) are always kept as they are.
+# `merge` runs libFuzzer's -merge=1 over seeds and working corpus, on edges only (-use_counters=0,
+# which keeps the corpus small), and writes the inputs that cover them all back into the seed
+# directories; seeds named go-* (Go's wire vectors) and crash-* (reproducers of fixed findings)
+# are always kept as they are.
 set -euo pipefail
 cd "$(dirname "$0")"
 ENGINE=$(pwd)
@@ -80,7 +81,7 @@ for t in "${TARGETS[@]}"; do
     merged=$(mktemp -d)
     tmpin=$(mktemp -d)
     find "$seeds" -maxdepth 1 -type f ! -name 'go-*' ! -name 'crash-*' -exec cp {} "$tmpin"/ \;
-    jazzer "$class" "$method" -merge=1 "$merged" "$tmpin" "$corpus" > "$OUT/$simple-$method.merge.log" 2>&1
+    jazzer "$class" "$method" -merge=1 -use_counters=0 "$merged" "$tmpin" "$corpus" > "$OUT/$simple-$method.merge.log" 2>&1
     find "$seeds" -maxdepth 1 -type f ! -name 'go-*' ! -name 'crash-*' -delete
     cp "$merged"/* "$seeds"/ 2>/dev/null || true
     rm -rf "$merged" "$tmpin"
