@@ -32,11 +32,13 @@ import org.junit.jupiter.api.Timeout;
  * One target per Maven run:
  *
  * <pre>
- * JAZZER_FUZZ=1 mvn -B -pl memberlist-engine test -Dtest='WireFuzzTest#decodePushPull' -Djazzer.max_duration=2m
+ * JAZZER_FUZZ=1 mvn -B -pl memberlist-engine test -Dtest='WireFuzzTest#decodePushPull' \
+ *     -Djazzer.max_duration=2m -Djunit.jupiter.execution.timeout.mode=disabled
  * </pre>
  *
- * libFuzzer's progress lines ({@code #n ... cov: ... exec/s}) go to
- * {@code target/surefire-reports/*-output.txt}. New coverage is kept in
+ * (Without the last flag JUnit applies {@link Timeout} to the whole fuzzing run; Jazzer still
+ * passes it to libFuzzer per input.) libFuzzer's progress lines ({@code #n ... cov: ... exec/s})
+ * go to the console. New coverage is kept in
  * {@code memberlist-engine/.cifuzz-corpus/} (ignored by git); a crashing input is written to the
  * target's directory under {@code src/test/resources}, where it becomes a regression case.
  *
