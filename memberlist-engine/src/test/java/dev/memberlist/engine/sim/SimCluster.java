@@ -6,7 +6,9 @@ import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
 import dev.memberlist.engine.delegate.EventDelegate;
 import dev.memberlist.engine.delegate.NodeDelegate;
+import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.scheduler.Simulation;
+import dev.memberlist.engine.transport.Transport;
 import dev.memberlist.engine.transport.mock.MockNetwork;
 import dev.memberlist.engine.transport.mock.MockTransport;
 import java.io.IOException;
@@ -41,20 +43,60 @@ public final class SimCluster implements AutoCloseable {
     private final List<Boolean> live = new ArrayList<>();
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final UnaryOperator<Config> configurer;
+    private final TransportWrapper wrapper;
+
+    /** Puts something between a node and its mock transport (a fault, a counter). */
+    @FunctionalInterface
+    public interface TransportWrapper {
+        /**
+         * @param index the node's index
+         * @param transport its transport on the mock network
+         * @param scheduler the node's protocol scheduler on the simulation clock
+         * @return what the node uses as its transport
+         */
+        Transport wrap(int index, MockTransport transport, Scheduler scheduler);
+    }
 
     /**
      * @param seed every random choice of the run
      * @param configurer adjusts each node's config (name, transport, scheduler and random are set)
      */
     public SimCluster(long seed, UnaryOperator<Config> configurer) {
+        this(seed, configurer, (i, t, s) -> t);
+    }
+
+    /**
+     * @param seed every random choice of the run
+     * @param configurer adjusts each node's config (name, transport, scheduler and random are set)
+     * @param wrapper builds each node's transport around its mock transport
+     */
+    public SimCluster(long seed, UnaryOperator<Config> configurer, TransportWrapper wrapper) {
         this.sim = new Simulation(seed);
         this.network = new MockNetwork(sim);
         this.configurer = configurer;
+        this.wrapper = wrapper;
     }
 
     /** Starts {@code n} more nodes named {@code n-<index>}. */
     public void start(int n) {
         for (int i = 0; i < n; i++) {
+            add();
+        }
+    }
+
+    /**
+     * Starts {@code n} more nodes one after another, a random gap in {@code [0, maxGap)} of
+     * virtual time apart (drawn from the simulation's seed). Nodes started at the same instant
+     * have their probe and gossip tickers in lockstep, which real processes never have: every
+     * rumour then waits a whole gossip interval at each hop instead of half of one on average.
+     */
+    public void startStaggered(int n, Duration maxGap) {
+        java.util.Random gaps = sim.newRandom();
+        long bound = Math.max(1, maxGap.toNanos());
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sim.runFor(Duration.ofNanos(Math.floorMod(gaps.nextLong(), bound)));
+            }
             add();
         }
     }
@@ -65,10 +107,11 @@ public final class SimCluster implements AutoCloseable {
         String name = "n-" + i;
         MockTransport t = network.newTransport(name);
         SimNode d = new SimNode(name);
+        Scheduler scheduler = sim.newScheduler(name);
         Config c = configurer.apply(Config.lan()
                 .setName(name)
-                .setTransport(t)
-                .setScheduler(sim.newScheduler(name))
+                .setTransport(wrapper.wrap(i, t, scheduler))
+                .setScheduler(scheduler)
                 .setRandom(sim.newRandom())
                 .setDelegate(d)
                 .setEvents(d));
