@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -39,11 +40,13 @@ public final class SimCluster implements AutoCloseable {
     public final Simulation sim;
     public final MockNetwork network;
     private final List<Memberlist> nodes = new ArrayList<>();
+    private final List<MockTransport> transports = new ArrayList<>();
     private final List<SimNode> delegates = new ArrayList<>();
     private final List<Boolean> live = new ArrayList<>();
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final UnaryOperator<Config> configurer;
     private final TransportWrapper wrapper;
+    private volatile boolean recordEvents = true;
 
     /** Puts something between a node and its mock transport (a fault, a counter). */
     @FunctionalInterface
@@ -75,6 +78,15 @@ public final class SimCluster implements AutoCloseable {
         this.network = new MockNetwork(sim);
         this.configurer = configurer;
         this.wrapper = wrapper;
+    }
+
+    /**
+     * Whether event delegate callbacks are recorded (the default). At thousands of nodes the
+     * joins alone are millions of events; a large run that does not read them turns this off.
+     */
+    public SimCluster recordEvents(boolean record) {
+        this.recordEvents = record;
+        return this;
     }
 
     /** Starts {@code n} more nodes named {@code n-<index>}. */
@@ -121,6 +133,7 @@ public final class SimCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         delegates.add(d);
+        transports.add(t);
         live.add(true);
         return i;
     }
@@ -142,6 +155,11 @@ public final class SimCluster implements AutoCloseable {
     /** The node at an index. */
     public Memberlist node(int i) {
         return nodes.get(i);
+    }
+
+    /** The mock transport of the node at an index (under any wrapper), for its traffic counters. */
+    public MockTransport transport(int i) {
+        return transports.get(i);
     }
 
     /** How many nodes were started. */
@@ -172,20 +190,32 @@ public final class SimCluster implements AutoCloseable {
         return nodes.get(i).updateNodeAsync(Duration.ZERO);
     }
 
-    /** True when every live node holds every live node alive and knows no other node as alive. */
+    /**
+     * True when every live node holds every live node alive and knows no other node as alive.
+     * Reads each node's state counts rather than its member list, so a check costs O(nodes)
+     * (plus the crashed nodes), not O(nodes^2): at 1,000 nodes it runs every 50 ms of virtual time.
+     */
     public boolean converged() {
         List<Integer> liveIdx = liveIndexes();
+        int liveCount = liveIdx.size();
         for (int i : liveIdx) {
-            Memberlist m = nodes.get(i);
-            int alive = 0;
-            for (Node n : m.members()) {
-                if (n.state() != NodeState.ALIVE) {
+            Map<NodeState, Integer> counts = nodes.get(i).stateCounts();
+            if (counts.getOrDefault(NodeState.ALIVE, 0) != liveCount
+                    || counts.getOrDefault(NodeState.SUSPECT, 0) != 0) {
+                return false;
+            }
+        }
+        // liveCount alive entries, none of them a crashed node: exactly the live nodes
+        for (int dead = 0; dead < nodes.size(); dead++) {
+            if (live.get(dead)) {
+                continue;
+            }
+            String name = nodes.get(dead).name();
+            for (int i : liveIdx) {
+                Node n = nodes.get(i).node(name);
+                if (n != null && n.state() == NodeState.ALIVE) {
                     return false;
                 }
-                alive++;
-            }
-            if (alive != liveIdx.size()) {
-                return false;
             }
         }
         return true;
@@ -288,6 +318,9 @@ public final class SimCluster implements AutoCloseable {
         }
 
         private void record(String kind, Node node) {
+            if (!recordEvents) {
+                return;
+            }
             events.add(new Event(sim.nanoTime(), name, kind, node.name(), node.state(), node.metaString()));
         }
     }
