@@ -237,7 +237,8 @@ public final class Memberlist implements AutoCloseable {
                     "node metadata is " + meta.length + " bytes, more than the limit of " + config.getMetaMaxSize()
                             + " bytes (Config.metaMaxSize)");
         }
-        return meta;
+        // our copy: the published views share the record's arrays, and the delegate may reuse its own
+        return meta == null ? null : meta.clone();
     }
 
     /** Starts the probe, gossip and push-pull loops, each after a random stagger (Go's schedule). */

@@ -9,7 +9,6 @@ import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.Suspect;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -32,12 +31,15 @@ final class Membership {
     /** Probe order: shuffled at every wrap-around, new nodes inserted at random offsets. */
     final List<NodeRecord> nodes = new ArrayList<>();
 
-    final Map<String, NodeRecord> nodeMap = new HashMap<>();
-    private final Map<String, Suspicion> nodeTimers = new HashMap<>();
-    /** Immutable views for readers on any thread. */
-    private final Map<String, Node> views = new ConcurrentHashMap<>();
+    /**
+     * Every known node by name. Changed on the protocol thread only; concurrent so that readers
+     * on any thread can look up a record's published {@link NodeRecord#view}, which is all they
+     * read of it (one map rather than a second map of views: a node holds an entry for every
+     * member, and at thousands of members in one JVM every entry counts).
+     */
+    final Map<String, NodeRecord> nodeMap = new ConcurrentHashMap<>();
 
-    private final Map<String, NodeState> publishedStates = new HashMap<>();
+    private final Map<String, Suspicion> nodeTimers = new HashMap<>();
     private final EnumMap<NodeState, Integer> stateCounts = new EnumMap<>(NodeState.class);
     /** Go's {@code numNodes}: every entry of the node list, read by queues on any thread. */
     private volatile int numNodes;
@@ -55,12 +57,21 @@ final class Membership {
         return numNodes;
     }
 
-    Collection<Node> views() {
-        return views.values();
+    /** The published views, for readers on any thread. */
+    List<Node> views() {
+        List<Node> out = new ArrayList<>(nodeMap.size());
+        for (NodeRecord r : nodeMap.values()) {
+            Node v = r.view;
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     Node view(String name) {
-        return views.get(name);
+        NodeRecord r = nodeMap.get(name);
+        return r == null ? null : r.view;
     }
 
     /** Node counts by state, for health and metrics. */
@@ -70,8 +81,9 @@ final class Membership {
 
     /** Publishes a record's current state to readers. */
     void publish(NodeRecord r) {
-        views.put(r.name, r.toNode());
-        NodeState old = publishedStates.put(r.name, r.state);
+        r.view = r.toNode();
+        NodeState old = r.publishedState;
+        r.publishedState = r.state;
         if (old != r.state) {
             synchronized (this) {
                 if (old != null) {
@@ -87,8 +99,9 @@ final class Membership {
     }
 
     private void unpublish(NodeRecord r) {
-        views.remove(r.name);
-        NodeState old = publishedStates.remove(r.name);
+        r.view = null;
+        NodeState old = r.publishedState;
+        r.publishedState = null;
         if (old != null) {
             synchronized (this) {
                 stateCounts.merge(old, -1, Integer::sum);
@@ -231,12 +244,14 @@ final class Membership {
                 log.warn("{}: rejected node {}: address not in cidrsAllowed", m.name, a.node());
                 return;
             }
-            // created dead, so that becoming alive below fires a join
-            state = new NodeRecord(a.node(), a.addr(), a.port(), a.meta(), NodeState.DEAD);
+            // created dead, so that becoming alive below fires a join. The name is interned:
+            // every node in a JVM (a simulation, a peer of many nodes) that knows this member
+            // then holds the same string, and the queued messages about it use it too
+            state = new NodeRecord(a.node().intern(), a.addr(), a.port(), a.meta(), NodeState.DEAD);
             if (vsn != null && vsn.length > 5) {
                 state.setVsn(vsn);
             }
-            nodeMap.put(a.node(), state);
+            nodeMap.put(state.name, state);
             // a random position keeps the failure-detection bound low on average
             int n = nodes.size();
             int offset = n == 0 ? 0 : m.random.nextInt(n);
@@ -295,7 +310,7 @@ final class Membership {
             refute(state, a.incarnation());
             log.warn("{}: refuting an alive message for '{}'", m.name, a.node());
         } else {
-            m.gossip.queueBroadcast(a.node(), MessageCodec.encode(a), notify);
+            m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
             if (vsn != null && vsn.length >= 6) {
                 state.setVsn(vsn);
             }
@@ -338,7 +353,7 @@ final class Membership {
         Suspicion timer = nodeTimers.get(s.node());
         if (timer != null) {
             if (timer.confirm(s.from())) {
-                m.gossip.queueBroadcast(s.node(), MessageCodec.encode(s), null);
+                m.gossip.queueBroadcast(state.name, MessageCodec.encode(s), null);
             }
             return;
         }
@@ -350,7 +365,7 @@ final class Membership {
             log.warn("{}: refuting a suspect message (from: {})", m.name, s.from());
             return;
         }
-        m.gossip.queueBroadcast(s.node(), MessageCodec.encode(s), null);
+        m.gossip.queueBroadcast(state.name, MessageCodec.encode(s), null);
         m.metrics.incrCounter("memberlist.msg.suspect", 1);
 
         state.incarnation = s.incarnation();
@@ -420,9 +435,9 @@ final class Membership {
                 log.warn("{}: refuting a dead message (from: {})", m.name, d.from());
                 return;
             }
-            m.gossip.queueBroadcast(d.node(), MessageCodec.encode(d), m::leaveBroadcastFinished);
+            m.gossip.queueBroadcast(state.name, MessageCodec.encode(d), m::leaveBroadcastFinished);
         } else {
-            m.gossip.queueBroadcast(d.node(), MessageCodec.encode(d), null);
+            m.gossip.queueBroadcast(state.name, MessageCodec.encode(d), null);
         }
         m.metrics.incrCounter("memberlist.msg.dead", 1);
 

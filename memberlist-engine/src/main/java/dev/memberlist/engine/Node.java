@@ -45,6 +45,41 @@ public final class Node {
         this.vsn = vsn == null ? new byte[6] : Arrays.copyOf(vsn, 6);
     }
 
+    /** For views the engine publishes: the arrays are the engine's own and never change. */
+    private Node(
+            String name,
+            byte[] addr,
+            int port,
+            byte[] meta,
+            NodeState state,
+            long incarnation,
+            byte[] vsn,
+            boolean trusted) {
+        this.name = name;
+        this.addr = addr;
+        this.port = port;
+        this.meta = meta;
+        this.state = state;
+        this.incarnation = incarnation;
+        this.vsn = vsn;
+    }
+
+    /**
+     * A view sharing the given arrays, which the caller must never change: a node holds a view
+     * of every member, so at thousands of members in one JVM copies of each array add up.
+     */
+    static Node shared(String name, byte[] addr, int port, byte[] meta, NodeState state, long incarnation, byte[] vsn) {
+        return new Node(
+                Objects.requireNonNull(name, "name"),
+                addr == null ? new byte[0] : addr,
+                port,
+                meta,
+                Objects.requireNonNull(state, "state"),
+                incarnation,
+                vsn != null && vsn.length == 6 ? vsn : vsn == null ? new byte[6] : Arrays.copyOf(vsn, 6),
+                true);
+    }
+
     /** The node's unique name. */
     public String name() {
         return name;
@@ -137,7 +172,7 @@ public final class Node {
 
     /** A copy of this view with another state. */
     public Node withState(NodeState newState) {
-        return new Node(name, addr, port, meta, newState, incarnation, vsn);
+        return new Node(name, addr, port, meta, Objects.requireNonNull(newState, "state"), incarnation, vsn, true);
     }
 
     /** Go's net.JoinHostPort: brackets around IPv6 literals. */

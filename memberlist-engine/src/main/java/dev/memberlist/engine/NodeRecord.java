@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Our mutable view of one node (Go's {@code nodeState}). Touched only on the protocol
@@ -14,10 +16,22 @@ final class NodeRecord {
     byte[] addr;
     int port;
     byte[] meta;
-    final byte[] vsn = new byte[6];
+    /** Shared and never written to: see {@link #setVsn}. */
+    byte[] vsn = ZERO_VSN;
+
     long incarnation;
     NodeState state;
     long stateChange;
+    /** What readers on any thread see; null until first published. */
+    volatile Node view;
+    /** The state last published, for the per-state counts. Protocol thread only. */
+    NodeState publishedState;
+
+    private static final byte[] ZERO_VSN = new byte[6];
+    /** Version arrays seen, one instance per distinct value; clusters have a handful. */
+    private static final Map<Long, byte[]> VSNS = new ConcurrentHashMap<>();
+
+    private static final int MAX_SHARED_VSNS = 64;
 
     NodeRecord(String name, byte[] addr, int port, byte[] meta, NodeState state) {
         this.name = name;
@@ -51,17 +65,39 @@ final class NodeRecord {
         return vsn[5] & 0xff;
     }
 
+    /**
+     * Takes the first six bytes of {@code v}. Every record with the same versions shares one
+     * array, as do their published views: a node holds a record of every member, and at
+     * thousands of members in one JVM a 6-byte array each (24 bytes on the heap) adds up.
+     */
     void setVsn(byte[] v) {
-        System.arraycopy(v, 0, vsn, 0, 6);
+        long key = 0;
+        for (int i = 0; i < 6; i++) {
+            key = key << 8 | (v[i] & 0xff);
+        }
+        byte[] shared = VSNS.get(key);
+        if (shared == null) {
+            shared = Arrays.copyOf(v, 6);
+            if (VSNS.size() < MAX_SHARED_VSNS) {
+                byte[] raced = VSNS.putIfAbsent(key, shared);
+                if (raced != null) {
+                    shared = raced;
+                }
+            }
+        }
+        vsn = shared;
     }
 
     boolean deadOrLeft() {
         return state.deadOrLeft();
     }
 
-    /** The immutable view of this record. */
+    /**
+     * The immutable view of this record. It shares the record's arrays: addr and meta are
+     * replaced, never written to, and vsn is shared and never written to.
+     */
     Node toNode() {
-        return new Node(name, addr, port, meta, state, incarnation, vsn);
+        return Node.shared(name, addr, port, meta, state, incarnation, vsn);
     }
 
     /** The socket address, or null when the advertised bytes are not an IP. */

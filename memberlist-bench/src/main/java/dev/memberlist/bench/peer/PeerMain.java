@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Java peer: N memberlist nodes in one JVM speaking {@code peer-protocol.md} exactly as the
@@ -215,8 +216,27 @@ public final class PeerMain {
         emit(PeerNode.map("ev", "bye"));
     }
 
+    /**
+     * How long a failed start-up join is retried. Drivers start one peer process after another a
+     * few milliseconds apart; a Go peer listens within milliseconds, but a JVM needs a second or
+     * more (longer on a busy machine), so a later process can try to join the seed before the
+     * seed's JVM is listening. Go's single attempt would then leave the node alone for good.
+     */
+    private static final Duration JOIN_RETRY_FOR = Duration.ofSeconds(30);
+
+    private static final Duration JOIN_RETRY_EVERY = Duration.ofMillis(500);
+
     private void joinAndReport(PeerNode n, List<String> seeds) {
+        joinAndReport(n, seeds, System.nanoTime() + JOIN_RETRY_FOR.toNanos());
+    }
+
+    private void joinAndReport(PeerNode n, List<String> seeds, long retryUntil) {
         n.m.joinAsync(seeds).whenComplete((k, e) -> {
+            if (e != null && !n.dead && System.nanoTime() < retryUntil) {
+                CompletableFuture.delayedExecutor(JOIN_RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> joinAndReport(n, seeds, retryUntil));
+                return;
+            }
             Map<String, Object> r = PeerNode.map("ev", "joined", "self", n.name, "contacted", k == null ? 0 : k);
             if (e != null) {
                 r.put("error", rootMessage(e));
