@@ -81,6 +81,7 @@ public final class Config {
     private List<String> cidrsAllowed = List.of();
     private Duration queueCheckInterval = Duration.ofSeconds(30);
     private boolean reconnectDeadNodes = true;
+    private Duration reconnectTimeout = Duration.ofHours(24);
     private int metaMaxSize = META_MAX_SIZE;
     private Scheduler scheduler;
     private Random random;
@@ -176,6 +177,7 @@ public final class Config {
                 "udpBufferSize must be in [64, 65507], got " + udpBufferSize);
         requireNotNegative("deadNodeReclaimTime", deadNodeReclaimTime);
         requireNotNegative("queueCheckInterval", queueCheckInterval);
+        requireNotNegative("reconnectTimeout", reconnectTimeout);
         require(metaMaxSize >= 0 && metaMaxSize <= 65535, "metaMaxSize must be in [0, 65535], got " + metaMaxSize);
         for (String v : List.of("delegateProtocolVersion", "delegateProtocolMin", "delegateProtocolMax")) {
             int x = v.equals("delegateProtocolVersion")
@@ -302,6 +304,7 @@ public final class Config {
         c.cidrsAllowed = cidrsAllowed;
         c.queueCheckInterval = queueCheckInterval;
         c.reconnectDeadNodes = reconnectDeadNodes;
+        c.reconnectTimeout = reconnectTimeout;
         c.metaMaxSize = metaMaxSize;
         c.scheduler = scheduler;
         c.random = random;
@@ -766,13 +769,15 @@ public final class Config {
     }
 
     /**
-     * Whether each push-pull round also tries one node declared dead but not yet reaped (within
-     * {@link #getGossipToTheDeadTime()}); on by default. Go memberlist stays split after a
-     * partition heals until someone joins again, because push-pull only picks alive nodes. With
-     * this on, the two sides exchange state within one push-pull interval, each learns that
-     * the other holds it dead and refutes, and the cluster is whole again. Wire-compatible (a
-     * plain push-pull); costs one extra stream per round while dead nodes are known. Set false
-     * for Go's exact behaviour.
+     * Whether each push-pull round also tries one node declared dead; on by default. Go
+     * memberlist stays split after a partition heals until someone joins again, because
+     * push-pull only picks alive nodes. With this on, the two sides exchange state within one
+     * push-pull interval, each learns that the other holds it dead and refutes, and the cluster
+     * is whole again. The candidates are the dead nodes still held (within
+     * {@link #getGossipToTheDeadTime()}) and, for {@link #getReconnectTimeout()} after they were
+     * reaped, their last addresses (as Serf's reconnect does). Wire-compatible (a plain
+     * push-pull); costs one extra stream per round while there are candidates. Set false for
+     * Go's exact behaviour.
      */
     public boolean isReconnectDeadNodes() {
         return reconnectDeadNodes;
@@ -780,6 +785,23 @@ public final class Config {
 
     public Config setReconnectDeadNodes(boolean reconnectDeadNodes) {
         this.reconnectDeadNodes = reconnectDeadNodes;
+        return this;
+    }
+
+    /**
+     * How long the address of a node reaped while dead stays a reconnect candidate (see
+     * {@link #isReconnectDeadNodes()}); 24 hours by default, Serf's {@code ReconnectTimeout}.
+     * A partition that lasts longer than GossipToTheDeadTime plus a probe-list pass has been
+     * reaped on both sides by the time it heals, and only these addresses can still bring the
+     * halves together. Zero tries dead nodes only until they are reaped. Nodes that left
+     * gracefully are never candidates.
+     */
+    public Duration getReconnectTimeout() {
+        return reconnectTimeout;
+    }
+
+    public Config setReconnectTimeout(Duration reconnectTimeout) {
+        this.reconnectTimeout = reconnectTimeout;
         return this;
     }
 

@@ -135,6 +135,9 @@ final class Membership {
         List<NodeRecord> keep = new ArrayList<>(nodes.size());
         for (NodeRecord n : nodes) {
             if (n.deadOrLeft() && now - n.stateChange > gossipToTheDead) {
+                if (n.state == NodeState.DEAD) {
+                    m.pushPull.rememberReaped(n, now);
+                }
                 nodeMap.remove(n.name);
                 Suspicion s = nodeTimers.remove(n.name);
                 if (s != null) {

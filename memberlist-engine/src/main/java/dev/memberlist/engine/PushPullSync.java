@@ -7,7 +7,9 @@ import dev.memberlist.engine.wire.MessageType;
 import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.PushPull;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -18,7 +20,24 @@ import java.util.concurrent.CompletionException;
  * join.
  */
 final class PushPullSync {
+    /** Bounds the memory of reaped nodes; the oldest go first. */
+    static final int MAX_REAPED = 4096;
+
     private final Memberlist m;
+
+    /** A node reaped while dead: where it was, and when it was reaped. */
+    private record Reaped(Address address, long reapedAt) {}
+
+    /**
+     * Nodes reaped while dead, by name, oldest first: reconnect candidates for
+     * {@link Config#getReconnectTimeout()}. Protocol thread only.
+     */
+    private final LinkedHashMap<String, Reaped> reaped = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Reaped> eldest) {
+            return size() > MAX_REAPED;
+        }
+    };
 
     PushPullSync(Memberlist m) {
         this.m = m;
@@ -26,21 +45,13 @@ final class PushPullSync {
 
     /**
      * One periodic exchange with a random alive node (Go's pushPull), and, unless
-     * {@code reconnectDeadNodes} is off, one with a random node we hold dead: after a partition
-     * heals, that exchange makes both sides refute and merges them. Protocol thread.
+     * {@code reconnectDeadNodes} is off, one with a random node we hold dead or reaped while
+     * dead: after a partition heals, that exchange makes both sides refute and merges them.
+     * Protocol thread.
      */
     CompletableFuture<Void> pushPull() {
         if (m.config.isReconnectDeadNodes()) {
-            List<NodeRecord> dead =
-                    m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.DEAD);
-            Address a = dead.isEmpty() ? null : dead.get(0).fullAddress();
-            if (a != null) {
-                // not waited for: a node that really crashed may take the whole TCP timeout to fail
-                pushPullNode(a, false).exceptionally(e -> {
-                    m.log.debug("{}: reconnect push/pull with dead {} failed: {}", m.name, a.name(), rootMessage(e));
-                    return null;
-                });
-            }
+            reconnect();
         }
         List<NodeRecord> nodes = m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.ALIVE);
         if (nodes.isEmpty()) {
@@ -54,6 +65,62 @@ final class PushPullSync {
         return pushPullNode(a, false).exceptionally(e -> {
             m.log.warn("{}: push/pull with {} failed: {}", m.name, node.name, rootMessage(e));
             return null;
+        });
+    }
+
+    /** Remembers a node reaped while dead as a reconnect candidate. Protocol thread. */
+    void rememberReaped(NodeRecord n, long now) {
+        Address a = n.fullAddress();
+        if (m.config.isReconnectDeadNodes() && m.config.getReconnectTimeout().toNanos() > 0 && a != null) {
+            reaped.remove(n.name); // re-inserted as the newest
+            reaped.put(n.name, new Reaped(a, now));
+        }
+    }
+
+    /** How many reaped nodes are reconnect candidates now. Protocol thread. */
+    int reapedCandidates() {
+        expireReaped();
+        return reaped.size();
+    }
+
+    /** Drops the candidates past the reconnect timeout and the names known again. */
+    private void expireReaped() {
+        long cutoff = m.scheduler.nanoTime() - m.config.getReconnectTimeout().toNanos();
+        reaped.entrySet()
+                .removeIf(e -> e.getValue().reapedAt() < cutoff || m.membership.nodeMap.containsKey(e.getKey()));
+    }
+
+    /** A push-pull with one random dead or reaped node, not waited for. Protocol thread. */
+    private void reconnect() {
+        expireReaped();
+        List<NodeRecord> dead = m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.DEAD);
+        Address held = dead.isEmpty() ? null : dead.get(0).fullAddress();
+        // held dead and reaped alike get a chance: half the rounds each while both exist
+        String reapedName = null;
+        Address a = held;
+        if (!reaped.isEmpty() && (held == null || m.random.nextBoolean())) {
+            int skip = m.random.nextInt(reaped.size());
+            for (Map.Entry<String, Reaped> e : reaped.entrySet()) {
+                if (skip-- == 0) {
+                    reapedName = e.getKey();
+                    a = e.getValue().address();
+                    break;
+                }
+            }
+        }
+        if (a == null) {
+            return;
+        }
+        Address target = a;
+        String name = reapedName;
+        // not waited for: a node that really crashed may take the whole TCP timeout to fail
+        pushPullNode(target, false).whenComplete((v, e) -> {
+            if (e != null) {
+                m.log.debug("{}: reconnect push/pull with dead {} failed: {}", m.name, target.name(), rootMessage(e));
+            } else if (name != null) {
+                // answered: the node is known again, or the address is someone else's now
+                m.scheduler.execute(() -> reaped.remove(name));
+            }
         });
     }
 

@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  *     dev.memberlist.engine.sim.FaultBench 128 10 3
  * </pre>
  *
- * Arguments: nodes (default 128), minutes of lossy running (default 10), seeds (default 3).
+ * Arguments: nodes (default 128), minutes of lossy running (default 10), seeds (default 3), and
+ * the sections to run (default {@code loss,partition,restart}).
  */
 public final class FaultBench {
     private FaultBench() {}
@@ -30,6 +31,8 @@ public final class FaultBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // optional: only these sections (loss, partition, restart), comma-separated
+        String only = args.length > 3 ? args[3] : "loss,partition,restart";
         long t0 = System.nanoTime();
         // the protocol's warnings (refutations, TCP fallbacks) would drown the tables
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -45,6 +48,19 @@ public final class FaultBench {
                 s(FaultScenarios.pushPullBound(lan, n)),
                 s(FaultScenarios.dissemination(lan, n)));
 
+        if (only.contains("loss")) {
+            loss(n, minutes, seeds);
+        }
+        if (only.contains("partition")) {
+            partition(n, seeds);
+        }
+        if (only.contains("restart")) {
+            restart(n, seeds);
+        }
+        System.out.printf(Locale.ROOT, "%nReal time: %d s%n", (System.nanoTime() - t0) / 1_000_000_000L);
+    }
+
+    private static void loss(int n, int minutes, int seeds) {
         System.out.printf(
                 "### Loss on every link (packets), %d virtual minutes, then a crash and a metadata update%n%n",
                 minutes);
@@ -73,13 +89,21 @@ public final class FaultBench {
                 }
             }
         }
+    }
 
+    private static void partition(int n, int seeds) {
         System.out.printf("%n### Partition into two halves, then heal%n%n");
-        System.out.println(
-                "| heal | seed | other side dead everywhere | failures declared | alive everywhere after heal "
-                        + "| nodes that refuted | refuted alive everywhere | cross entries left |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (String variant : new String[] {"5 s after, join 1 s later", "at once, no join", "5 s after, no join"}) {
+        System.out.println("| heal | seed | other side dead everywhere | failures declared | cross entries at heal "
+                + "| alive everywhere after heal | nodes that refuted | refuted alive everywhere "
+                + "| cross entries at the end |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String variant : new String[] {
+            "5 s after, join 1 s later",
+            "at once, no join",
+            "5 s after, no join",
+            "3 min after (all reaped), no join",
+            "5 s after, no join, as Go"
+        }) {
             for (long seed = 1; seed <= seeds; seed++) {
                 PartitionResult r =
                         switch (variant) {
@@ -92,23 +116,36 @@ public final class FaultBench {
                                     c -> c);
                             case "at once, no join" -> FaultScenarios.partition(
                                     n, seed, Duration.ZERO, null, Duration.ofMinutes(5), c -> c);
-                            default -> FaultScenarios.partition(
+                            case "5 s after, no join" -> FaultScenarios.partition(
                                     n, seed, Duration.ofSeconds(5), null, Duration.ofMinutes(5), c -> c);
+                            case "3 min after (all reaped), no join" -> FaultScenarios.partition(
+                                    n, seed, Duration.ofMinutes(3), null, Duration.ofMinutes(5), c -> c);
+                                // Go's behaviour: push-pull never contacts a node held dead
+                            default -> FaultScenarios.partition(
+                                    n,
+                                    seed,
+                                    Duration.ofSeconds(5),
+                                    null,
+                                    Duration.ofMinutes(5),
+                                    c -> c.setReconnectDeadNodes(false));
                         };
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %d | %s | %d | %s | %d | %s | %d |%n",
+                        "| %s | %d | %s | %d | %d | %s | %d | %s | %d |%n",
                         variant,
                         seed,
                         s(r.splitDead()),
                         r.deadDeclarations(),
+                        r.crossKnownAtHeal(),
                         r.healed() == null ? "not within 5 min" : s(r.healed()),
                         r.refuted().size(),
                         r.refutedAliveEverywhere() ? "yes" : "no",
                         r.crossKnown());
             }
         }
+    }
 
+    private static void restart(int n, int seeds) {
         System.out.printf("%n### Restart under the same name (incarnation 4 before, 1 after the restart)%n%n");
         System.out.println("| how | seed | gone everywhere | alive everywhere after its join | incarnation after "
                 + "| conflicts reported |");
@@ -148,7 +185,6 @@ public final class FaultBench {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nReal time: %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     private static String s(Duration d) {

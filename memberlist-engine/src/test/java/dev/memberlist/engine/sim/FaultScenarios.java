@@ -174,8 +174,9 @@ final class FaultScenarios {
      * @param refuted nodes whose incarnation went up between the split and the end
      * @param refutedAliveEverywhere whether every refuted node was alive on every node at the end
      * @param deadDeclarations failures declared during the split (leave events with state DEAD)
-     * @param crossKnown at the end, how many (node, node of the other side) pairs still have an
+     * @param crossKnownAtHeal at the heal, how many (node, node of the other side) pairs had an
      *     entry, in any state: zero once both sides reaped each other
+     * @param crossKnown the same at the end
      */
     record PartitionResult(
             int nodes,
@@ -184,6 +185,7 @@ final class FaultScenarios {
             List<String> refuted,
             boolean refutedAliveEverywhere,
             int deadDeclarations,
+            int crossKnownAtHeal,
             int crossKnown) {}
 
     /**
@@ -210,6 +212,7 @@ final class FaultScenarios {
                     c.runUntil(() -> c.allSeeDead(left, right) && c.allSeeDead(right, left), Duration.ofMinutes(5));
             int deadDeclarations = c.deaths(c.names(all)).size() - deaths0;
             c.sim.runFor(healAfter);
+            int crossKnownAtHeal = crossKnown(c, left, right);
             faults.heal();
             long healAt = c.sim.nanoTime();
             Duration healed;
@@ -232,17 +235,28 @@ final class FaultScenarios {
                     refutedIdx.add(i);
                 }
             }
-            int crossKnown = 0;
-            for (int i : all) {
-                for (int j : left.contains(i) ? right : left) {
-                    if (c.node(i).node(c.name(j)) != null) {
-                        crossKnown++;
-                    }
-                }
-            }
             return new PartitionResult(
-                    n, splitDead, healed, refuted, c.allSeeAlive(all, refutedIdx), deadDeclarations, crossKnown);
+                    n,
+                    splitDead,
+                    healed,
+                    refuted,
+                    c.allSeeAlive(all, refutedIdx),
+                    deadDeclarations,
+                    crossKnownAtHeal,
+                    crossKnown(c, left, right));
         }
+    }
+
+    /** How many entries the nodes of each side hold about the other side's nodes. */
+    private static int crossKnown(SimCluster c, List<Integer> left, List<Integer> right) {
+        int known = 0;
+        for (int i : left) {
+            for (int j : right) {
+                known +=
+                        (c.node(i).node(c.name(j)) != null ? 1 : 0) + (c.node(j).node(c.name(i)) != null ? 1 : 0);
+            }
+        }
+        return known;
     }
 
     // ---- restart -----------------------------------------------------------------------------

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * 30 s later each side reaps the other and forgets it; Go leaves the merge to the application
  * (Serf's reconnect loop). With {@code Config.reconnectDeadNodes=false} this engine does
  * exactly that ({@link #withGosBehaviourAHealedPartitionStaysSplit}). By default each push-pull
- * round also contacts one node held dead but not yet reaped, so the sides merge on their own
- * ({@link #aHealedPartitionMergesWithinOnePushPullInterval}).
+ * round also contacts one node held dead, or reaped while dead within
+ * {@code Config.reconnectTimeout}, so the sides merge on their own
+ * ({@link #aHealedPartitionMergesWithinOnePushPullInterval}), even when the partition lasted so
+ * long that both sides had reaped each other ({@link #aLongPartitionMergesOnceHealedThoughBothSidesReapedEachOther}).
  *
  * <p>With one such join across the healed partition, the whole cluster is alive on every node
  * within one push-pull interval plus dissemination ({@link FaultScenarios#pushPullBound}:
@@ -69,6 +71,34 @@ class PartitionScenarioTest {
         assertThat(r.healed()).isLessThanOrEqualTo(FaultScenarios.pushPullBound(LAN, NODES));
         assertThat(r.refuted()).hasSize(NODES);
         assertThat(r.refutedAliveEverywhere()).isTrue();
+    }
+
+    @Test
+    void aLongPartitionMergesOnceHealedThoughBothSidesReapedEachOther() {
+        // healed 3 minutes after the last declaration: GossipToTheDeadTime (30 s) and a probe-list
+        // pass are long over, and no node holds an entry of the other side
+        PartitionResult r =
+                FaultScenarios.partition(NODES, SEED, Duration.ofMinutes(3), null, Duration.ofMinutes(3), cfg -> cfg);
+        System.out.println(r);
+        assertThat(r.crossKnownAtHeal())
+                .as("entries about the other side at the heal")
+                .isZero();
+        assertThat(r.healed()).as("alive everywhere after the heal").isNotNull();
+        assertThat(r.healed()).isLessThanOrEqualTo(FaultScenarios.pushPullBound(LAN, NODES));
+        assertThat(r.refutedAliveEverywhere()).isTrue();
+    }
+
+    @Test
+    void withoutReconnectTimeAReapedPartitionStaysSplit() {
+        PartitionResult r = FaultScenarios.partition(
+                NODES,
+                SEED,
+                Duration.ofMinutes(3),
+                null,
+                Duration.ofMinutes(3),
+                cfg -> cfg.setReconnectTimeout(Duration.ZERO));
+        assertThat(r.crossKnownAtHeal()).isZero();
+        assertThat(r.healed()).as("nobody left to reconnect to").isNull();
     }
 
     @Test

@@ -156,11 +156,18 @@ public class MemberlistProperties implements Validator {
     private Boolean requireNodeNames;
 
     /**
-     * Whether each push-pull round also contacts one member held dead but not yet forgotten, so
-     * that a healed network partition merges again on its own. On by default; false keeps Go
-     * memberlist's behaviour, which stays split until a new join.
+     * Whether each push-pull round also contacts one member held dead, or forgotten while dead
+     * within reconnect-timeout, so that a healed network partition merges again on its own. On
+     * by default; false keeps Go memberlist's behaviour, which stays split until a new join.
      */
     private Boolean reconnectDeadNodes;
+
+    /**
+     * How long a member forgotten while dead stays a reconnect candidate (see
+     * reconnect-dead-nodes). Defaults to 24h, Serf's reconnect timeout; 0 tries only members not
+     * yet forgotten.
+     */
+    private Duration reconnectTimeout;
 
     public boolean isEnabled() {
         return this.enabled;
@@ -460,6 +467,14 @@ public class MemberlistProperties implements Validator {
 
     public void setReconnectDeadNodes(Boolean reconnectDeadNodes) {
         this.reconnectDeadNodes = reconnectDeadNodes;
+    }
+
+    public Duration getReconnectTimeout() {
+        return this.reconnectTimeout;
+    }
+
+    public void setReconnectTimeout(Duration reconnectTimeout) {
+        this.reconnectTimeout = reconnectTimeout;
     }
 
     public Boolean getRequireNodeNames() {
