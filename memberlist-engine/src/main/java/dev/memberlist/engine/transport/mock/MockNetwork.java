@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An in-memory network for deterministic protocol tests and simulations (Go's
  * {@code MockNetwork}). Each {@link #newTransport(String)} gets its own address; packets are
- * routed by node name when the destination {@code Address} has one, else by socket address.
+ * routed by node name when the destination {@code Address} has one and the node is still at
+ * that socket address, else by socket address.
  *
  * <p>Transports get {@code 127.0.0.1:20000}, {@code :20001}, ... in creation order. A packet to
  * an unknown, unstarted or shut-down transport is silently dropped (like UDP); a dial to one
@@ -147,10 +148,17 @@ public final class MockNetwork {
         return faults;
     }
 
-    /** The transport {@code addr} routes to, or null: by name when it has one, else by socket address. */
+    /**
+     * The transport {@code addr} routes to, or null: by name when it has one, else by socket
+     * address. A node restarted at another port is no longer at the old one: an address whose
+     * name is now elsewhere goes where its socket address goes, as on a real network.
+     */
     MockTransport route(Address addr) {
         if (!addr.name().isEmpty()) {
-            return byName.get(addr.name());
+            MockTransport t = byName.get(addr.name());
+            if (t == null || t.socketAddress().equals(addr.socketAddress())) {
+                return t;
+            }
         }
         return byAddr.get(addr.socketAddress());
     }
