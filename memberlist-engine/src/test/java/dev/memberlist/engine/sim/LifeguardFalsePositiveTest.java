@@ -2,13 +2,9 @@ package dev.memberlist.engine.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Lifeguard's effect (issue 4, the experiment of {@code fp-bench.py} on the simulation): 25
@@ -23,29 +19,15 @@ import org.slf4j.LoggerFactory;
  * interval, so it accuses less often.
  *
  * <p>Each figure is the sum over the seeds {@link #SEEDS}, not the best of them. What the
- * runs counted is printed; {@code bench-results/lifeguard.md} has the figures for other
- * delays and for the process-based fp-bench.
+ * runs counted is printed; {@code BENCHMARKS.md} (section 2) has the figures, those of other
+ * delays ({@code SimBench lifeguard}) and those of the process-based fp-bench, Java and Go.
  */
+@ExtendWith(QuietEngineLogs.class)
 class LifeguardFalsePositiveTest {
     static final long[] SEEDS = {1, 2, 3, 4};
     static final int NODES = 25;
     static final Duration DELAY = Duration.ofSeconds(6);
     static final Duration DEGRADED = Duration.ofSeconds(120);
-
-    private static Level previous;
-
-    @BeforeAll
-    static void quiet() {
-        // every accusation of a slow member is refuted with a WARN: thousands of lines a run
-        Logger engine = (Logger) LoggerFactory.getLogger("dev.memberlist.engine");
-        previous = engine.getLevel();
-        engine.setLevel(Level.ERROR);
-    }
-
-    @AfterAll
-    static void restore() {
-        ((Logger) LoggerFactory.getLogger("dev.memberlist.engine")).setLevel(previous);
-    }
 
     @Test
     void oneSlowMemberInTwentyFiveCausesNoFalsePositivesWithLifeguard() {

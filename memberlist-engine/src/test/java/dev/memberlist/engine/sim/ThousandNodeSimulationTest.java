@@ -2,13 +2,9 @@ package dev.memberlist.engine.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.memberlist.engine.Config;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 1,000 nodes on the simulation (issue 4): the cluster forms, every live node declares a
@@ -38,22 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>About a minute of real time on a 2-core machine (the joins are a million alive messages,
  * each gossiped 16 times).
  */
+@ExtendWith(QuietEngineLogs.class)
 class ThousandNodeSimulationTest {
     static final int NODES = 1000;
-
-    private static Level previous;
-
-    @BeforeAll
-    static void quiet() {
-        Logger engine = (Logger) LoggerFactory.getLogger("dev.memberlist.engine");
-        previous = engine.getLevel();
-        engine.setLevel(Level.ERROR);
-    }
-
-    @AfterAll
-    static void restore() {
-        ((Logger) LoggerFactory.getLogger("dev.memberlist.engine")).setLevel(previous);
-    }
 
     @Test
     void thousandNodesConvergeDetectACrashAndSpreadAnUpdateWithinTheFormulasBounds() {
