@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An in-memory network for deterministic protocol tests and simulations (Go's
  * {@code MockNetwork}). Each {@link #newTransport(String)} gets its own address; packets are
- * routed by node name when the destination {@code Address} has one and the node is still at
- * that socket address, else by socket address.
+ * routed by node name when the destination {@code Address} has one, else by socket address
+ * (and by socket address too when it is where a restarted node of that name used to be).
  *
  * <p>Transports get {@code 127.0.0.1:20000}, {@code :20001}, ... in creation order. A packet to
  * an unknown, unstarted or shut-down transport is silently dropped (like UDP); a dial to one
@@ -55,6 +56,9 @@ public final class MockNetwork {
     private final Scheduler scheduler;
 
     private final Map<String, MockTransport> byName = new ConcurrentHashMap<>();
+    /** Socket addresses of transports that shut down: see {@link #route}. */
+    private final Set<InetSocketAddress> retired = ConcurrentHashMap.newKeySet();
+
     private final Map<InetSocketAddress, MockTransport> byAddr = new ConcurrentHashMap<>();
     private int nextPort = FIRST_PORT;
     private volatile long latencyNanos = TimeUnit.MILLISECONDS.toNanos(1);
@@ -150,13 +154,16 @@ public final class MockNetwork {
 
     /**
      * The transport {@code addr} routes to, or null: by name when it has one, else by socket
-     * address. A node restarted at another port is no longer at the old one: an address whose
-     * name is now elsewhere goes where its socket address goes, as on a real network.
+     * address. One exception keeps restarts realistic: an address where a node of that name
+     * used to be before it shut down and came back elsewhere goes where its socket address
+     * goes (nowhere, unless another transport took it), as on a real network.
      */
     MockTransport route(Address addr) {
         if (!addr.name().isEmpty()) {
             MockTransport t = byName.get(addr.name());
-            if (t == null || t.socketAddress().equals(addr.socketAddress())) {
+            if (t == null
+                    || t.socketAddress().equals(addr.socketAddress())
+                    || !retired.contains(addr.socketAddress())) {
                 return t;
             }
         }
@@ -165,6 +172,7 @@ public final class MockNetwork {
 
     /** Takes a shut-down transport off the network. */
     void remove(MockTransport t) {
+        retired.add(t.socketAddress());
         byAddr.remove(t.socketAddress(), t);
         byName.remove(t.name(), t);
     }

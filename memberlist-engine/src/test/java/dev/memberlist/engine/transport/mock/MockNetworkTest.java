@@ -270,6 +270,27 @@ class MockNetworkTest {
     }
 
     @Test
+    void aRestartedNodesOldAddressNoLongerReachesIt() throws Exception {
+        MockNetwork net = new MockNetwork();
+        MockTransport a = started(net, "a", new Inbox());
+        MockTransport b = started(net, "b", new Inbox());
+        Address old = b.address();
+        b.shutdown();
+        Inbox ib2 = new Inbox();
+        MockTransport b2 = started(net, "b", ib2);
+        assertThat(b2.address()).isNotEqualTo(old);
+
+        // what peers still hold (name and old port) finds nobody, as on a real network
+        a.writeToAddress(bytes("to the old port"), old).get();
+        assertThat(a.dialAddress(old, TIMEOUT)).failsWithin(TIMEOUT);
+        // the new address, or the name alone with an address nobody ever had, reach it
+        a.writeToAddress(bytes("to the new port"), b2.address()).get();
+        a.writeToAddress(bytes("by name"), new Address(loopback(1), "b")).get();
+        assertThat(ib2.texts()).containsExactly("to the new port", "by name");
+        assertThat(ib2.streams).isEmpty();
+    }
+
+    @Test
     void shutdownTakesTheNodeOffTheNetwork() throws Exception {
         MockNetwork net = new MockNetwork();
         Inbox ia = new Inbox();
