@@ -1,6 +1,8 @@
 package dev.memberlist.bench.peer;
 
 import static dev.memberlist.engine.interop.GoPeer.event;
+import static dev.memberlist.engine.interop.GoPeer.msgStartingWith;
+import static dev.memberlist.engine.interop.GoPeer.rebroadcastUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,10 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntConsumer;
-import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,11 +97,14 @@ class PeerProtocolTest {
         // broadcast and metadata flow from the Java peer to Go, and back
         rebroadcastUntil(
                 i -> java.send("broadcast 0 hello-go-" + i),
-                () -> go.saw(msgStartingWith("go-0", "hello-go")) && go.saw(msgStartingWith("go-1", "hello-go")));
+                () -> go.saw(msgStartingWith("go-0", "hello-go")) && go.saw(msgStartingWith("go-1", "hello-go")),
+                WAIT);
         java.send("meta 1 idx=one");
         go.await(event("update", "self", "go-0", "node", "jp-1", "meta", "idx=one"), WAIT);
         rebroadcastUntil(
-                i -> go.send("broadcast 1 hello-java-" + i), () -> java.saw(msgStartingWith("jp-0", "hello-java")));
+                i -> go.send("broadcast 1 hello-java-" + i),
+                () -> java.saw(msgStartingWith("jp-0", "hello-java")),
+                WAIT);
 
         // reliable and best-effort sends, markers stripped
         java.send("send 2 go-0 via-stream");
@@ -145,32 +146,5 @@ class PeerProtocolTest {
     void badFlagsAreReportedAsAnErrorEvent() {
         GoPeer java = start(javaPeer("-nodes", "1", "-no-such-flag", "1"));
         assertThat(java.await(event("error"), WAIT).get("error").toString()).contains("no-such-flag");
-    }
-
-    /**
-     * A user broadcast reaches each node with high probability, not certainty: every holder
-     * sends it a limited number of times ({@code RetransmitMult * ceil(log10(n + 1))}, 2 on the
-     * local profile) and nothing repairs a miss. So a fresh copy goes out every 3 s until every
-     * node has one; what is checked is that broadcasts cross between the implementations.
-     */
-    private static void rebroadcastUntil(IntConsumer send, BooleanSupplier done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int i = 0; ; i++) {
-            send.accept(i);
-            try {
-                await().atMost(Duration.ofSeconds(3)).until(done::getAsBoolean);
-                return;
-            } catch (ConditionTimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static Predicate<Map<String, Object>> msgStartingWith(String self, String prefix) {
-        return e -> "msg".equals(e.get("ev"))
-                && self.equals(e.get("self"))
-                && String.valueOf(e.get("data")).startsWith(prefix);
     }
 }

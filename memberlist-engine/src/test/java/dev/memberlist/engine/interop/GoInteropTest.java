@@ -1,6 +1,8 @@
 package dev.memberlist.engine.interop;
 
 import static dev.memberlist.engine.interop.GoPeer.event;
+import static dev.memberlist.engine.interop.GoPeer.msgStartingWith;
+import static dev.memberlist.engine.interop.GoPeer.rebroadcastUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -140,13 +142,17 @@ class GoInteropTest {
                 .anyMatch(e -> e.kind().equals("update") && e.node().name().equals("go-0"));
 
         // user broadcasts, both ways
-        goA.send("broadcast 0 from-go");
-        await().atMost(WAIT)
-                .until(() -> j0.messages().contains("from-go") && j1.messages().contains("from-go"));
-        j1.broadcast("from-java");
-        goA.await(event("msg", "self", "go-0", "data", "from-java"), WAIT);
-        goA.await(event("msg", "self", "go-1", "data", "from-java"), WAIT);
-        goB.await(event("msg", "self", "gob", "data", "from-java"), WAIT);
+        rebroadcastUntil(
+                i -> goA.send("broadcast 0 from-go-" + i),
+                () -> List.copyOf(j0.messages()).stream().anyMatch(x -> x.startsWith("from-go"))
+                        && List.copyOf(j1.messages()).stream().anyMatch(x -> x.startsWith("from-go")),
+                WAIT);
+        rebroadcastUntil(
+                i -> j1.broadcast("from-java-" + i),
+                () -> goA.saw(msgStartingWith("go-0", "from-java"))
+                        && goA.saw(msgStartingWith("go-1", "from-java"))
+                        && goB.saw(msgStartingWith("gob", "from-java")),
+                WAIT);
 
         // reliable and best-effort user messages, both ways
         goA.send("send 0 j1 reliable-from-go");

@@ -16,7 +16,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -232,5 +236,33 @@ public final class GoPeer implements AutoCloseable {
     /** Kills the process outright. */
     public void kill() {
         process.destroyForcibly();
+    }
+
+    /**
+     * A user broadcast reaches each node with high probability, not certainty: every holder
+     * sends it a limited number of times ({@code RetransmitMult * ceil(log10(n + 1))}, 2 on the
+     * local profile) and nothing repairs a miss. So {@code send} puts out a fresh copy (number
+     * {@code i}) every 3 s until {@code done}; what a test checks is that broadcasts cross.
+     */
+    public static void rebroadcastUntil(IntConsumer send, BooleanSupplier done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; ; i++) {
+            send.accept(i);
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(3)).until(done::getAsBoolean);
+                return;
+            } catch (ConditionTimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A {@code msg} event seen by {@code self} whose data starts with {@code prefix}. */
+    public static Predicate<Map<String, Object>> msgStartingWith(String self, String prefix) {
+        return e -> "msg".equals(e.get("ev"))
+                && self.equals(e.get("self"))
+                && String.valueOf(e.get("data")).startsWith(prefix);
     }
 }
