@@ -77,12 +77,6 @@ final class PushPullSync {
         }
     }
 
-    /** How many reaped nodes are reconnect candidates now. Protocol thread. */
-    int reapedCandidates() {
-        expireReaped();
-        return reaped.size();
-    }
-
     /** Drops the candidates past the reconnect timeout and the names known again. */
     private void expireReaped() {
         long cutoff = m.scheduler.nanoTime() - m.config.getReconnectTimeout().toNanos();

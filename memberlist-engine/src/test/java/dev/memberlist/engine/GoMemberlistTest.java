@@ -328,14 +328,6 @@ class GoMemberlistTest {
     void createCheckBroadcastQueueMetrics() {
         List<String> samples = java.util.Collections.synchronizedList(new ArrayList<>());
         dev.memberlist.engine.metrics.Metrics sink = new dev.memberlist.engine.metrics.Metrics() {
-            @Override
-            public void incrCounter(String name, double amount, String... tags) {}
-
-            @Override
-            public void setGauge(String name, double value, String... tags) {}
-
-            @Override
-            public void recordNanos(String name, long nanos, String... tags) {}
 
             @Override
             public void addSample(String name, double value, String... tags) {

@@ -333,15 +333,6 @@ class PipelineFuzzTest {
             }
             counters.merge(key, amount, Double::sum);
         }
-
-        @Override
-        public void setGauge(String name, double value, String... tags) {}
-
-        @Override
-        public void recordNanos(String name, long nanos, String... tags) {}
-
-        @Override
-        public void addSample(String name, double value, String... tags) {}
     }
 
     /** The accepting end of a stream, driven by the test: bytes in, replies recorded. */

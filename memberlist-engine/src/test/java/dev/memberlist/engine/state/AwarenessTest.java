@@ -57,19 +57,11 @@ class AwarenessTest {
     }
 
     private record RecordingGauge(List<Double> gauges) implements Metrics {
-        @Override
-        public void incrCounter(String name, double amount, String... tags) {}
 
         @Override
         public void setGauge(String name, double value, String... tags) {
             assertThat(name).isEqualTo("memberlist.health.score");
             gauges.add(value);
         }
-
-        @Override
-        public void recordNanos(String name, long nanos, String... tags) {}
-
-        @Override
-        public void addSample(String name, double value, String... tags) {}
     }
 }
