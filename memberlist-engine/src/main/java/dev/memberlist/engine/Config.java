@@ -708,7 +708,11 @@ public final class Config {
         return this;
     }
 
-    /** Most inbound gossip messages waiting for the protocol thread before new ones are dropped. */
+    /**
+     * Go's {@code HandoffQueueDepth}: most user messages waiting for the delegate, and twice as
+     * many packets of gossip waiting for the protocol strand, before new ones are dropped and
+     * counted.
+     */
     public int getHandoffQueueDepth() {
         return handoffQueueDepth;
     }
@@ -815,7 +819,10 @@ public final class Config {
         return this;
     }
 
-    /** The protocol thread; null creates a real one. Simulations pass a virtual one. */
+    /**
+     * The node's protocol strand and clock; null creates a {@link dev.memberlist.engine.scheduler.Strand}
+     * on the JVM's shared threads. Simulations pass a virtual one.
+     */
     public Scheduler getScheduler() {
         return scheduler;
     }

@@ -20,10 +20,10 @@ final class Gossip {
     /** The user message type byte. */
     static final int USER_MSG_OVERHEAD = 1;
 
-    private final Memberlist m;
+    private final NodeContext m;
     final TransmitLimitedQueue broadcasts;
 
-    Gossip(Memberlist m) {
+    Gossip(NodeContext m) {
         this.m = m;
         this.broadcasts = new TransmitLimitedQueue(m.membership::estNumNodes, m.config.getRetransmitMult());
     }
@@ -35,29 +35,32 @@ final class Gossip {
 
     /**
      * Go's getBroadcasts: our own messages first, then the delegate's user broadcasts framed as
-     * user messages in what room is left.
+     * user messages in what room is left. Any thread; with {@code user}, the strand only.
+     *
+     * @param user whether to ask the node delegate too; Go does for every packet, acks included,
+     *     but an ack must not wait on application code, so acks carry only our own messages
      */
-    List<byte[]> getBroadcasts(int overhead, int limit) {
+    List<byte[]> getBroadcasts(int overhead, int limit, boolean user) {
         List<byte[]> toSend = broadcasts.getBroadcasts(overhead, limit);
-        if (m.config.getDelegate() != null) {
+        if (user && m.config.getDelegate() != null) {
             int used = 0;
             for (byte[] msg : toSend) {
                 used += msg.length + overhead;
             }
             int avail = limit - used;
             if (avail > overhead + USER_MSG_OVERHEAD) {
-                List<byte[]> user;
+                List<byte[]> userMsgs;
                 try {
-                    user = m.config.getDelegate().getBroadcasts(overhead + USER_MSG_OVERHEAD, avail);
-                } catch (RuntimeException e) {
-                    m.log.warn("{}: node delegate getBroadcasts failed", m.name, e);
-                    user = List.of();
+                    userMsgs = m.config.getDelegate().getBroadcasts(overhead + USER_MSG_OVERHEAD, avail);
+                } catch (Throwable e) {
+                    m.delegates.failed(e, "get_broadcasts");
+                    userMsgs = List.of();
                 }
-                if (user != null && !user.isEmpty()) {
+                if (userMsgs != null && !userMsgs.isEmpty()) {
                     if (!(toSend instanceof ArrayList)) {
                         toSend = new ArrayList<>(toSend);
                     }
-                    for (byte[] msg : user) {
+                    for (byte[] msg : userMsgs) {
                         byte[] buf = new byte[msg.length + 1];
                         buf[0] = (byte) MessageType.USER.code();
                         System.arraycopy(msg, 0, buf, 1, msg.length);
@@ -71,7 +74,7 @@ final class Gossip {
 
     /** One gossip round (Go's gossip()). */
     void gossip() {
-        long start = m.scheduler.nanoTime();
+        long start = m.strand.nanoTime();
         long now = start;
         long gossipToTheDead = m.config.getGossipToTheDeadTime().toNanos();
         List<NodeRecord> kNodes = m.membership.kRandomNodes(m.config.getGossipNodes(), n -> {
@@ -89,7 +92,7 @@ final class Gossip {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
         for (NodeRecord node : kNodes) {
-            List<byte[]> msgs = getBroadcasts(COMPOUND_OVERHEAD, bytesAvail);
+            List<byte[]> msgs = getBroadcasts(COMPOUND_OVERHEAD, bytesAvail, true);
             if (msgs.isEmpty()) {
                 break;
             }
@@ -105,6 +108,6 @@ final class Gossip {
                 }
             }
         }
-        m.metrics.recordNanos("memberlist.gossip", m.scheduler.nanoTime() - start);
+        m.metrics.recordNanos("memberlist.gossip", m.strand.nanoTime() - start);
     }
 }

@@ -1,44 +1,19 @@
 package dev.memberlist.engine;
 
-import dev.memberlist.engine.metrics.Metrics;
-import dev.memberlist.engine.scheduler.Cancellable;
-import dev.memberlist.engine.scheduler.ExecutorScheduler;
-import dev.memberlist.engine.scheduler.Scheduler;
-import dev.memberlist.engine.state.Awareness;
-import dev.memberlist.engine.state.ProtocolMath;
-import dev.memberlist.engine.transport.AdvertiseAddress;
-import dev.memberlist.engine.transport.Packet;
-import dev.memberlist.engine.transport.StreamConnection;
-import dev.memberlist.engine.transport.Transport;
-import dev.memberlist.engine.transport.TransportListener;
-import dev.memberlist.engine.transport.net.NetTransport;
-import dev.memberlist.engine.transport.net.NetTransportConfig;
-import dev.memberlist.engine.wire.Alive;
-import dev.memberlist.engine.wire.Dead;
-import dev.memberlist.engine.wire.IndirectPingReq;
 import dev.memberlist.engine.wire.MessageType;
-import dev.memberlist.engine.wire.Ping;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,56 +30,27 @@ import org.slf4j.LoggerFactory;
  * m.shutdown();
  * }</pre>
  *
- * <p>All protocol work runs on the node's single protocol thread (its {@link Scheduler});
- * I/O threads only decode. Queries such as {@link #members()} read published snapshots and
+ * <p>Each node's protocol runs on its own serial strand over threads every node of the JVM
+ * shares; pings are answered on the I/O threads that decode them, and delegates that need no
+ * answer run on the node's delegate queue ({@code NodeContext} states the rules). Queries such as {@link #members()} read published snapshots and
  * are safe from any thread, delegate callbacks included. Blocking calls ({@link #join},
  * {@link #leave}, {@link #updateNode}, {@link #sendReliable}, {@link #ping}) have
  * {@code ...Async} variants; use those from delegates and in simulations.
  */
 public final class Memberlist implements AutoCloseable {
-    final Logger log = LoggerFactory.getLogger(Memberlist.class);
+    private static final Logger log = LoggerFactory.getLogger(Memberlist.class);
 
-    final Config config;
-    final String name;
-    final Scheduler scheduler;
-    final Transport transport;
-    final Metrics metrics;
-    final Random random;
-    final Awareness awareness;
-    final Membership membership;
-    final Gossip gossip;
-    final Probe probe;
-    final PacketLayer packets;
-    final StreamLayer streams;
-    final PushPullSync pushPull;
+    /** The node's internals; the facade only forwards to them. */
+    final NodeContext ctx;
 
-    private volatile byte[] advertiseAddr;
-    private volatile int advertisePort;
-    private final AtomicLong sequenceNum = new AtomicLong();
-    private final AtomicLong incarnation = new AtomicLong();
+    private final Config config;
+    private final String name;
     private volatile boolean started;
-    private volatile boolean shutdown;
-    private volatile boolean leave;
-    private final CompletableFuture<Void> leaveBroadcast = new CompletableFuture<>();
-    private final List<Cancellable> tickers = Collections.synchronizedList(new ArrayList<>());
-    private final LongAdder droppedPackets = new LongAdder();
-    private final LongAdder droppedStreams = new LongAdder();
-    private final Set<String> loggedDrops = ConcurrentHashMap.newKeySet();
 
     private Memberlist(Config config) {
         this.config = config;
         this.name = config.getName();
-        this.scheduler = config.getScheduler() != null ? config.getScheduler() : new ExecutorScheduler(name);
-        this.transport = config.getTransport() != null ? config.getTransport() : defaultTransport(config);
-        this.metrics = config.getMetrics();
-        this.random = config.getRandom() != null ? config.getRandom() : new Random(new SecureRandom().nextLong());
-        this.awareness = new Awareness(config.getAwarenessMaxMultiplier(), metrics);
-        this.membership = new Membership(this);
-        this.gossip = new Gossip(this);
-        this.probe = new Probe(this);
-        this.packets = new PacketLayer(this);
-        this.streams = new StreamLayer(this);
-        this.pushPull = new PushPullSync(this);
+        this.ctx = new NodeContext(config);
     }
 
     /**
@@ -141,13 +87,13 @@ public final class Memberlist implements AutoCloseable {
      */
     public void start() throws IOException {
         synchronized (this) {
-            if (started || shutdown) {
+            if (started || ctx.isShutdown()) {
                 throw new IllegalStateException(started ? "already started" : "shut down");
             }
             started = true;
         }
         try {
-            doStart();
+            await(ctx.start());
         } catch (IOException | RuntimeException e) {
             shutdown();
             throw e;
@@ -156,161 +102,7 @@ public final class Memberlist implements AutoCloseable {
 
     /** True between {@link #start()} and {@link #shutdown()}. */
     public boolean isRunning() {
-        return started && !shutdown;
-    }
-
-    /** Go builds a NetTransport on the bind address and port when no transport is given. */
-    private static Transport defaultTransport(Config c) {
-        return new NetTransport(NetTransportConfig.builder()
-                .bindAddrs(c.getBindAddr())
-                .bindPort(c.getBindPort())
-                .connectTimeout(c.getTcpTimeout())
-                .build());
-    }
-
-    private void doStart() throws IOException {
-        transport.start(new TransportListener() {
-            @Override
-            public void onPacket(Packet packet) {
-                if (shutdown) {
-                    return;
-                }
-                try {
-                    packets.ingestPacket(packet);
-                } catch (RuntimeException e) {
-                    countDrop("packet", "internal");
-                    log.warn("{}: failed to handle packet from {}", name, packet.from(), e);
-                }
-            }
-
-            @Override
-            public void onStream(StreamConnection connection) {
-                if (shutdown) {
-                    connection.close();
-                    return;
-                }
-                try {
-                    streams.handleConn(connection);
-                } catch (RuntimeException e) {
-                    countDrop("stream", "internal");
-                    log.warn("{}: failed to handle stream from {}", name, connection.remoteAddress(), e);
-                    connection.close();
-                }
-            }
-        });
-        if (config.getBindPort() == 0 && transport instanceof NetTransport nt) {
-            // Go writes the chosen port back, so it is advertised and is the default port of seeds
-            config.setBindPort(nt.getAutoBindPort());
-            config.setAdvertisePort(nt.getAutoBindPort());
-        }
-        AdvertiseAddress adv = transport.finalAdvertiseAddr(config.getAdvertiseAddr(), config.getAdvertisePort());
-        advertiseAddr = adv.ip();
-        advertisePort = adv.port();
-        await(supplyOnProtocolThread(() -> {
-            setAlive();
-            schedule();
-            return null;
-        }));
-    }
-
-    /** Announces ourselves alive, incarnation 1 (Go's setAlive). */
-    private void setAlive() {
-        InetAddress ip = advertiseInetAddress();
-        if (ip != null
-                && !(ip.isSiteLocalAddress() || ip.isLoopbackAddress() || ip.isLinkLocalAddress())
-                && !config.encryptionEnabled()) {
-            log.warn("{}: binding to public address {} without encryption!", name, ip.getHostAddress());
-        }
-        byte[] meta = nodeMeta();
-        Alive a = new Alive(nextIncarnation(), name, advertiseAddr, advertisePort, meta, config.buildVsnArray());
-        membership.aliveNode(a, null, true);
-    }
-
-    private byte[] nodeMeta() {
-        if (config.getDelegate() == null) {
-            return null;
-        }
-        byte[] meta = config.getDelegate().nodeMeta(config.getMetaMaxSize());
-        if (meta != null && meta.length > config.getMetaMaxSize()) {
-            throw new ConfigValidationException(
-                    "delegate",
-                    "node metadata is " + meta.length + " bytes, more than the limit of " + config.getMetaMaxSize()
-                            + " bytes (Config.metaMaxSize)");
-        }
-        // our copy: the published views share the record's arrays, and the delegate may reuse its own
-        return meta == null ? null : meta.clone();
-    }
-
-    /** Starts the probe, gossip and push-pull loops, each after a random stagger (Go's schedule). */
-    private void schedule() {
-        long probeInterval = config.getProbeInterval().toNanos();
-        if (probeInterval > 0) {
-            ticker(probeInterval, probe::probe);
-        }
-        long gossipInterval = config.getGossipInterval().toNanos();
-        if (gossipInterval > 0 && config.getGossipNodes() > 0) {
-            ticker(gossipInterval, gossip::gossip);
-        }
-        long pushPullInterval = config.getPushPullInterval().toNanos();
-        if (pushPullInterval > 0) {
-            long stagger = Math.floorMod(random.nextLong(), pushPullInterval);
-            tickers.add(scheduler.schedule(this::pushPullLoop, stagger, TimeUnit.NANOSECONDS));
-        }
-        long queueCheck = config.getQueueCheckInterval().toNanos();
-        if (queueCheck > 0) {
-            ticker(queueCheck, () -> metrics.addSample("memberlist.queue.broadcasts", gossip.broadcasts.numQueued()));
-        }
-    }
-
-    /**
-     * A ticker like Go's time.Ticker: fixed rate, ticks that fall behind are dropped. Go waits a
-     * random stagger shorter than the interval before reading a ticker it created first, so its
-     * first tick always comes one interval after start; so does ours.
-     */
-    private void ticker(long interval, Runnable f) {
-        long first = scheduler.nanoTime() + interval;
-        tickers.add(scheduler.schedule(() -> tick(first, interval, f), interval, TimeUnit.NANOSECONDS));
-    }
-
-    private void tick(long planned, long interval, Runnable f) {
-        if (shutdown) {
-            return;
-        }
-        try {
-            f.run();
-        } finally {
-            long now = scheduler.nanoTime();
-            long next = planned + interval;
-            if (next <= now) {
-                next = now + interval - Math.floorMod(now - planned, interval);
-            }
-            long at = next;
-            if (!shutdown) {
-                tickers.add(scheduler.schedule(() -> tick(at, interval, f), at - now, TimeUnit.NANOSECONDS));
-            }
-            if (tickers.size() > 64) {
-                // finished one-shot handles pile up; keep the list short
-                synchronized (tickers) {
-                    tickers.subList(0, tickers.size() - 8).clear();
-                }
-            }
-        }
-    }
-
-    /** Go's pushPullTrigger: sleep a cluster-size scaled interval, exchange, repeat. */
-    private void pushPullLoop() {
-        if (shutdown) {
-            return;
-        }
-        long wait = ProtocolMath.pushPullScale(config.getPushPullInterval().toNanos(), membership.estNumNodes());
-        tickers.add(scheduler.schedule(
-                () -> {
-                    if (!shutdown) {
-                        pushPull.pushPull().whenComplete((v, e) -> scheduler.execute(this::pushPullLoop));
-                    }
-                },
-                wait,
-                TimeUnit.NANOSECONDS));
+        return started && !ctx.isShutdown();
     }
 
     // ---- join ------------------------------------------------------------------------------
@@ -335,21 +127,14 @@ public final class Memberlist implements AutoCloseable {
     public CompletableFuture<Integer> joinAsync(List<String> existing) {
         List<String> seeds = List.copyOf(existing);
         boolean literalsOnly = seeds.stream().allMatch(Memberlist::isLiteralSeed);
-        if (literalsOnly || scheduler.isVirtual()) {
-            return joinResolved(seeds);
+        if (literalsOnly || ctx.strand.isVirtual()) {
+            return ctx.offPath(joinResolved(seeds));
         }
-        // resolve inside the async task: a continuation on a completed future would run here instead
-        return CompletableFuture.supplyAsync(() -> joinResolved(seeds), RESOLVER)
-                .thenCompose(f -> f);
+        // DNS lookups can take seconds: on the stream side, off the caller's and the protocol's threads
+        // (resolved inside the task: a continuation on a completed future would run here instead)
+        return ctx.offPath(CompletableFuture.supplyAsync(() -> joinResolved(seeds), ctx.streamWork)
+                .thenCompose(f -> f));
     }
-
-    /** Resolves DNS names off the protocol and caller threads: lookups can take seconds. */
-    private static final java.util.concurrent.Executor RESOLVER =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "memberlist-resolver");
-                t.setDaemon(true);
-                return t;
-            });
 
     private static boolean isLiteralSeed(String seed) {
         String s = seed.substring(seed.indexOf('/') + 1);
@@ -373,7 +158,7 @@ public final class Memberlist implements AutoCloseable {
                 continue;
             }
             for (Address a : addrs) {
-                attempts.add(pushPull.pushPullNode(a, true).handle((v, e) -> {
+                attempts.add(ctx.pushPull.pushPullNode(a, true).handle((v, e) -> {
                     if (e != null) {
                         String msg = "Failed to join " + a.hostPort() + ": " + PushPullSync.rootMessage(e);
                         errors.add(msg);
@@ -473,29 +258,7 @@ public final class Memberlist implements AutoCloseable {
 
     /** {@link #leave} without blocking. */
     public CompletableFuture<Void> leaveAsync(Duration timeout) {
-        if (shutdown) {
-            throw new IllegalStateException("leave after shutdown");
-        }
-        return supplyOnProtocolThread(() -> {
-                    if (leave) {
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    leave = true;
-                    NodeRecord self = membership.nodeMap.get(name);
-                    if (self == null) {
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    membership.deadNode(new Dead(self.incarnation, name, name));
-                    if (!membership.anyAlive()) {
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    return withTimeout(leaveBroadcast, timeout, "timeout waiting for leave broadcast");
-                })
-                .thenCompose(f -> f);
-    }
-
-    void leaveBroadcastFinished() {
-        leaveBroadcast.complete(null);
+        return ctx.offPath(ctx.withTimeout(ctx.leave(), timeout, "timeout waiting for leave broadcast"));
     }
 
     /**
@@ -511,82 +274,16 @@ public final class Memberlist implements AutoCloseable {
 
     /** {@link #updateNode} without blocking. */
     public CompletableFuture<Void> updateNodeAsync(Duration timeout) {
-        return supplyOnProtocolThread(() -> {
-                    byte[] meta = nodeMeta();
-                    NodeRecord self = membership.nodeMap.get(name);
-                    CompletableFuture<Void> done = new CompletableFuture<>();
-                    Alive a = new Alive(nextIncarnation(), name, self.addr, self.port, meta, config.buildVsnArray());
-                    membership.aliveNode(a, () -> done.complete(null), true);
-                    if (!membership.anyAlive()) {
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    return withTimeout(done, timeout, "timeout waiting for update broadcast");
-                })
-                .thenCompose(f -> f);
-    }
-
-    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Duration timeout, String message) {
-        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-            return f;
-        }
-        CompletableFuture<T> out = new CompletableFuture<>();
-        Cancellable t = scheduler.schedule(
-                () -> out.completeExceptionally(new MemberlistException(message)),
-                timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
-        f.whenComplete((v, e) -> {
-            t.cancel();
-            if (e != null) {
-                out.completeExceptionally(e);
-            } else {
-                out.complete(v);
-            }
-        });
-        return out;
+        return ctx.offPath(ctx.withTimeout(ctx.updateNode(), timeout, "timeout waiting for update broadcast"));
     }
 
     /**
      * Stops at once, without telling anyone: to the others this looks like a crash, so call
-     * {@link #leave} first for a graceful exit. Idempotent.
+     * {@link #leave} first for a graceful exit. Never waits for the node's protocol, so it is
+     * safe from any thread, delegates included. Idempotent.
      */
     public void shutdown() {
-        synchronized (this) {
-            if (shutdown) {
-                return;
-            }
-            shutdown = true;
-        }
-        try {
-            transport.shutdown();
-        } catch (RuntimeException e) {
-            log.warn("{}: failed to shut down transport", name, e);
-        }
-        Runnable cleanup = () -> {
-            synchronized (tickers) {
-                tickers.forEach(Cancellable::cancel);
-                tickers.clear();
-            }
-            probe.clear();
-            membership.cancelAllTimers();
-        };
-        if (scheduler.inSchedulerThread() || scheduler.isVirtual()) {
-            cleanup.run();
-        } else {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            scheduler.execute(() -> {
-                cleanup.run();
-                done.complete(null);
-            });
-            try {
-                done.get(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                // the protocol thread is stuck or gone; shutting it down is all that is left
-            }
-        }
-        scheduler.shutdown();
-        leaveBroadcast.complete(null);
+        ctx.shutdown();
     }
 
     /** Same as {@link #shutdown()}. */
@@ -600,7 +297,7 @@ public final class Memberlist implements AutoCloseable {
     /** Alive and suspect members, ourselves included (Go's Members). */
     public List<Node> members() {
         List<Node> out = new ArrayList<>();
-        for (Node n : membership.views()) {
+        for (Node n : ctx.membership.views()) {
             if (!n.state().deadOrLeft()) {
                 out.add(n);
             }
@@ -610,13 +307,13 @@ public final class Memberlist implements AutoCloseable {
 
     /** Every node still known, dead and left ones too until they are reaped. */
     public List<Node> nodes() {
-        return new ArrayList<>(membership.views());
+        return new ArrayList<>(ctx.membership.views());
     }
 
     /** How many {@link #members()} there are. */
     public int numMembers() {
         int n = 0;
-        for (Node node : membership.views()) {
+        for (Node node : ctx.membership.views()) {
             if (!node.state().deadOrLeft()) {
                 n++;
             }
@@ -626,17 +323,17 @@ public final class Memberlist implements AutoCloseable {
 
     /** Known nodes counted by state. */
     public Map<NodeState, Integer> stateCounts() {
-        return membership.stateCounts();
+        return ctx.membership.stateCounts();
     }
 
     /** Our own node as the cluster sees it. */
     public Node localNode() {
-        return membership.view(name);
+        return ctx.membership.view(name);
     }
 
     /** The node of that name, or null. */
     public Node node(String nodeName) {
-        return membership.view(nodeName);
+        return ctx.membership.view(nodeName);
     }
 
     /** Our name. */
@@ -646,20 +343,12 @@ public final class Memberlist implements AutoCloseable {
 
     /** Where others reach us. */
     public InetSocketAddress advertiseAddress() {
-        return new InetSocketAddress(advertiseInetAddress(), advertisePort);
-    }
-
-    private InetAddress advertiseInetAddress() {
-        try {
-            return InetAddress.getByAddress(advertiseAddr);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return new InetSocketAddress(ctx.advertiseInetAddress(), ctx.advertisePort());
     }
 
     /** Lifeguard's health score: 0 is healthy, up to {@code awarenessMaxMultiplier - 1}. */
     public int getHealthScore() {
-        return awareness.getHealthScore();
+        return ctx.awareness.getHealthScore();
     }
 
     /** The protocol version we speak. */
@@ -669,39 +358,39 @@ public final class Memberlist implements AutoCloseable {
 
     /** Our broadcasts waiting to be gossiped. */
     public int numQueuedBroadcasts() {
-        return gossip.broadcasts.numQueued();
+        return ctx.gossip.broadcasts.numQueued();
     }
 
     /** True once {@link #leave} was called. */
     public boolean hasLeft() {
-        return leave;
+        return ctx.hasLeft();
     }
 
     /** True once {@link #shutdown()} was called. */
     public boolean isShutdown() {
-        return shutdown;
+        return ctx.isShutdown();
     }
 
     /** Packets dropped because they were malformed, mislabeled, undecryptable or too many. */
     public long droppedPackets() {
-        return droppedPackets.sum();
+        return ctx.droppedPackets();
     }
 
     /** Streams refused or cut for the same reasons. */
     public long droppedStreams() {
-        return droppedStreams.sum();
+        return ctx.droppedStreams();
     }
 
     // ---- user messages ---------------------------------------------------------------------
 
     /** Sends a user message in one packet, no guarantee of delivery (Go's SendBestEffort). */
     public void sendBestEffort(Node to, byte[] msg) {
-        packets.rawSendMsgPacket(to.fullAddress(), null, userPacket(msg));
+        ctx.packets.rawSendMsgPacket(to.fullAddress(), null, userPacket(msg));
     }
 
     /** Sends a user message in one packet to an address (Go's SendToAddress). */
     public void sendToAddress(Address a, byte[] msg) {
-        packets.rawSendMsgPacket(a, null, userPacket(msg));
+        ctx.packets.rawSendMsgPacket(a, null, userPacket(msg));
     }
 
     private static byte[] userPacket(byte[] msg) {
@@ -718,7 +407,7 @@ public final class Memberlist implements AutoCloseable {
 
     /** {@link #sendReliable} without blocking. */
     public CompletableFuture<Void> sendReliableAsync(Node to, byte[] msg) {
-        return streams.sendUserMsg(to.fullAddress(), msg);
+        return ctx.offPath(ctx.streams.sendUserMsg(to.fullAddress(), msg));
     }
 
     /**
@@ -733,93 +422,19 @@ public final class Memberlist implements AutoCloseable {
 
     /** {@link #ping} without blocking. */
     public CompletableFuture<Duration> pingAsync(String node, InetSocketAddress addr) {
-        return supplyOnProtocolThread(() -> probe.ping(node, addr)).thenCompose(f -> f);
+        return ctx.offPath(ctx.probe.ping(node, addr));
     }
 
-    // ---- internals shared by the protocol classes -------------------------------------------
-
-    long nextSeqNo() {
-        return sequenceNum.updateAndGet(v -> (v + 1) & 0xffffffffL);
-    }
-
-    long nextIncarnation() {
-        return incarnation.updateAndGet(v -> (v + 1) & 0xffffffffL);
-    }
-
-    long skipIncarnation(long offset) {
-        return incarnation.updateAndGet(v -> (v + offset) & 0xffffffffL);
-    }
-
-    /** Encryption version 0 for protocol 1, else 1. */
-    int encryptionVersion() {
-        return config.getProtocolVersion() == 1 ? 0 : 1;
-    }
-
-    Ping newPing(long seqNo, String target) {
-        return new Ping(seqNo, target, advertiseAddr, advertisePort, name);
-    }
-
-    IndirectPingReq newIndirectPing(long seqNo, NodeRecord target, boolean nack) {
-        return new IndirectPingReq(
-                seqNo, target.addr, target.port, target.name, nack, advertiseAddr, advertisePort, name);
-    }
-
-    /** Counts dropped input; the first drop of each kind is logged at WARN. */
-    void countDrop(String channel, String reason) {
-        boolean packet = channel.equals("packet");
-        (packet ? droppedPackets : droppedStreams).increment();
-        metrics.incrCounter(packet ? "memberlist.udp.dropped" : "memberlist.tcp.dropped", 1, "reason", reason);
-        if (loggedDrops.add(channel + ":" + reason)) {
-            log.warn(
-                    "{}: dropping {} input ({}); further drops of this kind are logged at debug",
-                    name,
-                    channel,
-                    reason);
-        } else {
-            log.debug("{}: dropping {} input ({})", name, channel, reason);
-        }
-    }
-
-    /** Calls into application code; a delegate that throws must not break the protocol. */
-    void callDelegate(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("{}: delegate failed", name, e);
-        }
-    }
-
-    /**
-     * Runs on the protocol thread and completes with the result: inline when already there, and
-     * on a simulated clock, whose single thread is the caller's whenever the simulation is not running.
-     */
-    <T> CompletableFuture<T> supplyOnProtocolThread(Supplier<T> s) {
-        if (scheduler.inSchedulerThread() || scheduler.isVirtual()) {
-            try {
-                return CompletableFuture.completedFuture(s.get());
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        CompletableFuture<T> f = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            try {
-                f.complete(s.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
-    }
+    // ---- internals -------------------------------------------------------------------------
 
     /** Waits for an async operation; refuses where waiting could never end. */
     private <T> T await(CompletableFuture<T> f) {
         if (!f.isDone()) {
-            if (scheduler.inSchedulerThread()) {
+            if (ctx.strand.inSchedulerThread()) {
                 throw new IllegalStateException(
-                        "blocking memberlist call on its own protocol thread (from a delegate?): use the ...Async variant");
+                        "blocking memberlist call on its own protocol strand (from an AliveDelegate or getBroadcasts?): use the ...Async variant");
             }
-            if (scheduler.isVirtual()) {
+            if (ctx.strand.isVirtual()) {
                 throw new IllegalStateException(
                         "blocking memberlist call on a simulated clock: use the ...Async variant and run the simulation");
             }
@@ -843,6 +458,6 @@ public final class Memberlist implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Memberlist[" + name + " " + Arrays.toString(advertiseAddr) + ":" + advertisePort + "]";
+        return "Memberlist[" + name + " " + Arrays.toString(ctx.advertiseAddr()) + ":" + ctx.advertisePort() + "]";
     }
 }

@@ -21,18 +21,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node table and its state transitions: alive, suspect, dead, left, refutation and the
- * push-pull merge (the transition half of Go's state.go). Protocol thread only, except the
- * published views, which any thread may read.
+ * push-pull merge (the transition half of Go's state.go). Strand only, except the published
+ * views, which any thread may read. Events go to the delegate queue, in order.
  */
 final class Membership {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
-    private final Memberlist m;
+    private final NodeContext m;
     /** Probe order: shuffled at every wrap-around, new nodes inserted at random offsets. */
     final List<NodeRecord> nodes = new ArrayList<>();
 
     /**
-     * Every known node by name. Changed on the protocol thread only; concurrent so that readers
+     * Every known node by name. Changed on the strand only; concurrent so that readers
      * on any thread can look up a record's published {@link NodeRecord#view}, which is all they
      * read of it (one map rather than a second map of views: a node holds an entry for every
      * member, and at thousands of members in one JVM every entry counts).
@@ -46,7 +46,7 @@ final class Membership {
 
     int probeIndex;
 
-    Membership(Memberlist m) {
+    Membership(NodeContext m) {
         this.m = m;
         for (NodeState s : NodeState.values()) {
             stateCounts.put(s, 0);
@@ -130,7 +130,7 @@ final class Membership {
 
     /** Go's resetNodes: reap dead and left nodes past GossipToTheDeadTime, then shuffle. */
     void resetNodes() {
-        long now = m.scheduler.nanoTime();
+        long now = m.strand.nanoTime();
         long gossipToTheDead = m.config.getGossipToTheDeadTime().toNanos();
         List<NodeRecord> keep = new ArrayList<>(nodes.size());
         for (NodeRecord n : nodes) {
@@ -229,6 +229,7 @@ final class Membership {
                 log.warn("{}: ignoring alive message for '{}' because Vsn is not present", m.name, a.node());
                 return;
             }
+            // inline, as Go calls it under its node lock: it decides whether the message counts
             try {
                 m.config
                         .getAlive()
@@ -236,6 +237,9 @@ final class Membership {
                                 a.node(), a.addr(), a.port(), a.meta(), NodeState.ALIVE, a.incarnation(), vsn));
             } catch (RuntimeException e) {
                 log.warn("{}: ignoring alive message for '{}': {}", m.name, a.node(), e.getMessage());
+                return;
+            } catch (Throwable e) {
+                m.delegates.failed(e, "alive");
                 return;
             }
         }
@@ -270,7 +274,7 @@ final class Membership {
                 return;
             }
             long reclaim = m.config.getDeadNodeReclaimTime().toNanos();
-            boolean canReclaim = reclaim > 0 && m.scheduler.nanoTime() - state.stateChange > reclaim;
+            boolean canReclaim = reclaim > 0 && m.strand.nanoTime() - state.stateChange > reclaim;
             if (state.state == NodeState.LEFT || (state.state == NodeState.DEAD && canReclaim)) {
                 log.info("{}: updating address for left or failed node {}", m.name, state.name);
                 updatesNode = true;
@@ -286,7 +290,7 @@ final class Membership {
                     Node other =
                             new Node(a.node(), a.addr(), a.port(), a.meta(), NodeState.ALIVE, a.incarnation(), vsn);
                     Node existing = view(state.name);
-                    m.callDelegate(() -> m.config.getConflict().notifyConflict(existing, other));
+                    m.delegates.event(() -> m.config.getConflict().notifyConflict(existing, other), "conflict");
                 }
                 return;
             }
@@ -323,7 +327,7 @@ final class Membership {
             state.port = a.port();
             if (state.state != NodeState.ALIVE) {
                 state.state = NodeState.ALIVE;
-                state.stateChange = m.scheduler.nanoTime();
+                state.stateChange = m.strand.nanoTime();
             }
         }
         publish(state);
@@ -332,9 +336,9 @@ final class Membership {
         if (m.config.getEvents() != null) {
             Node view = view(state.name);
             if (oldState.deadOrLeft()) {
-                m.callDelegate(() -> m.config.getEvents().notifyJoin(view));
+                m.delegates.event(() -> m.config.getEvents().notifyJoin(view), "join");
             } else if (!bytesEqual(oldMeta, state.meta)) {
-                m.callDelegate(() -> m.config.getEvents().notifyUpdate(view));
+                m.delegates.event(() -> m.config.getEvents().notifyUpdate(view), "update");
             }
         }
     }
@@ -373,7 +377,7 @@ final class Membership {
 
         state.incarnation = s.incarnation();
         state.state = NodeState.SUSPECT;
-        long changeTime = m.scheduler.nanoTime();
+        long changeTime = m.strand.nanoTime();
         state.stateChange = changeTime;
         publish(state);
 
@@ -396,7 +400,7 @@ final class Membership {
                         min,
                         max,
                         confirmations -> suspicionTimeout(nodeName, changeTime, expected, confirmations),
-                        m.scheduler));
+                        m.strand));
     }
 
     private void suspicionTimeout(String nodeName, long changeTime, int k, int confirmations) {
@@ -446,12 +450,12 @@ final class Membership {
 
         state.incarnation = d.incarnation();
         state.state = d.node().equals(d.from()) ? NodeState.LEFT : NodeState.DEAD;
-        state.stateChange = m.scheduler.nanoTime();
+        state.stateChange = m.strand.nanoTime();
         publish(state);
 
         if (m.config.getEvents() != null) {
             Node view = view(state.name);
-            m.callDelegate(() -> m.config.getEvents().notifyLeave(view));
+            m.delegates.event(() -> m.config.getEvents().notifyLeave(view), "leave");
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Our mutable view of one node (Go's {@code nodeState}). Touched only on the protocol
- * thread; readers on other threads see the immutable {@link Node} published from it.
+ * Our mutable view of one node (Go's {@code nodeState}). Touched only on the node's strand;
+ * readers on other threads see the immutable {@link Node} published from it.
  */
 final class NodeRecord {
     final String name;
@@ -24,7 +24,7 @@ final class NodeRecord {
     long stateChange;
     /** What readers on any thread see; null until first published. */
     volatile Node view;
-    /** The state last published, for the per-state counts. Protocol thread only. */
+    /** The state last published, for the per-state counts. Strand only. */
     NodeState publishedState;
 
     private static final byte[] ZERO_VSN = new byte[6];

@@ -1,5 +1,6 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.delegate.NodeDelegate;
 import dev.memberlist.engine.security.Security;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.wire.AckResp;
@@ -26,24 +27,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Packets in and out (the packet half of Go's net.go). Outbound: piggyback gossip, compress
- * when it helps, add a CRC for peers that understand it, encrypt, label. Inbound, on the I/O
- * thread: strip the label, decrypt, check the CRC, take compounds and compression apart and
- * decode every message, then hand the decoded messages to the protocol thread in one task.
- * Bad input is dropped and counted, never thrown.
+ * Packets in and out (the packet half of Go's net.go). Outbound, from any thread: piggyback
+ * gossip, compress when it helps, add a CRC for peers that understand it, encrypt, label.
+ * Inbound, on the I/O thread: strip the label, decrypt, check the CRC, take compounds and
+ * compression apart and decode every message; then, as Go's packet listener does, answer pings
+ * and complete ack handlers right there, hand alive, suspect and dead to the strand in one task,
+ * and user messages to the delegate queue. Bad input is dropped and counted, never thrown.
  */
 final class PacketLayer {
     /** Compressed and compound wrappers nest; more than this is not something Go sends. */
     private static final int MAX_NESTING = 4;
 
-    private final Memberlist m;
+    private final NodeContext m;
     private final byte[] labelBytes;
     private final AtomicInteger pending = new AtomicInteger();
 
     /** A user message received in a packet. */
     record UserMsg(byte[] msg) {}
 
-    PacketLayer(Memberlist m) {
+    PacketLayer(NodeContext m) {
         this.m = m;
         this.labelBytes = m.config.getLabel().getBytes(StandardCharsets.UTF_8);
     }
@@ -55,18 +57,23 @@ final class PacketLayer {
 
     // ---- outbound ------------------------------------------------------------------------
 
-    /** Encodes and sends with piggybacked gossip (Go's encodeAndSendMsg); completes when written. */
-    CompletableFuture<Void> encodeAndSendMsg(Address a, Message msg) {
-        return sendMsg(a, MessageCodec.encode(msg));
+    /**
+     * Encodes and sends with piggybacked gossip (Go's encodeAndSendMsg); completes when written.
+     *
+     * @param userBroadcasts whether the node delegate's broadcasts may ride along: only on the
+     *     strand, never for an ack, since {@code getBroadcasts} is application code that may be slow
+     */
+    CompletableFuture<Void> encodeAndSendMsg(Address a, Message msg, boolean userBroadcasts) {
+        return sendMsg(a, MessageCodec.encode(msg), userBroadcasts);
     }
 
     /** Sends one message, adding as much queued gossip as fits (Go's sendMsg); completes when written. */
-    CompletableFuture<Void> sendMsg(Address a, byte[] msg) {
+    CompletableFuture<Void> sendMsg(Address a, byte[] msg, boolean userBroadcasts) {
         int bytesAvail = m.config.getUdpBufferSize() - msg.length - Gossip.COMPOUND_HEADER_OVERHEAD - labelOverhead();
         if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
-        List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail);
+        List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail, userBroadcasts);
         if (extra.isEmpty()) {
             return rawSendMsgPacket(a, null, msg);
         }
@@ -129,9 +136,9 @@ final class PacketLayer {
 
     // ---- inbound -------------------------------------------------------------------------
 
-    /** Decodes a datagram and hands its messages to the protocol thread (Go's ingestPacket). */
+    /** Decodes a datagram, answers what is answered here and hands off the rest (Go's ingestPacket). I/O thread. */
     void ingestPacket(Packet packet) {
-        long timestamp = m.scheduler.nanoTime();
+        long timestamp = m.strand.nanoTime();
         byte[] buf = packet.buf();
         m.metrics.incrCounter("memberlist.udp.received", buf.length);
         Label.Unwrapped u;
@@ -175,16 +182,43 @@ final class PacketLayer {
         if (msgs.isEmpty()) {
             return;
         }
+        InetSocketAddress from = packet.from();
+        List<Object> forStrand = null;
+        for (Object msg : msgs) {
+            if (msg instanceof Ping p) {
+                m.probe.handlePing(p, from);
+            } else if (msg instanceof IndirectPingReq ind) {
+                m.probe.handleIndirectPing(ind, from);
+            } else if (msg instanceof AckResp ack) {
+                m.probe.handleAck(ack, timestamp);
+            } else if (msg instanceof NackResp nack) {
+                m.probe.handleNack(nack);
+            } else if (msg instanceof UserMsg user) {
+                NodeDelegate d = m.config.getDelegate();
+                if (d != null) {
+                    m.delegates.message(() -> d.notifyMsg(user.msg()));
+                }
+            } else {
+                if (forStrand == null) {
+                    forStrand = new ArrayList<>(msgs.size());
+                }
+                forStrand.add(msg);
+            }
+        }
+        if (forStrand == null) {
+            return;
+        }
+        // Go's handoff queue: bounded, and past it dropped and counted
         if (pending.incrementAndGet() > 2 * m.config.getHandoffQueueDepth()) {
             pending.decrementAndGet();
             m.countDrop("packet", "queue_full");
             return;
         }
-        InetSocketAddress from = packet.from();
-        m.scheduler.execute(() -> {
+        List<Object> batch = forStrand;
+        m.strand.execute(() -> {
             pending.decrementAndGet();
-            for (Object msg : msgs) {
-                dispatch(msg, from, timestamp);
+            for (Object msg : batch) {
+                dispatch(msg, from);
             }
         });
     }
@@ -239,29 +273,17 @@ final class PacketLayer {
         }
     }
 
-    /** Runs on the protocol thread. */
-    private void dispatch(Object msg, InetSocketAddress from, long timestamp) {
+    /** Alive, suspect and dead. Strand. */
+    private void dispatch(Object msg, InetSocketAddress from) {
         if (m.isShutdown()) {
             return;
         }
-        if (msg instanceof Ping p) {
-            m.probe.handlePing(p, from);
-        } else if (msg instanceof IndirectPingReq ind) {
-            m.probe.handleIndirectPing(ind, from);
-        } else if (msg instanceof AckResp ack) {
-            m.probe.handleAck(ack, timestamp);
-        } else if (msg instanceof NackResp nack) {
-            m.probe.handleNack(nack);
-        } else if (msg instanceof Suspect s) {
+        if (msg instanceof Suspect s) {
             m.membership.suspectNode(s);
         } else if (msg instanceof Alive a) {
             handleAlive(a, from);
         } else if (msg instanceof Dead d) {
             m.membership.deadNode(d);
-        } else if (msg instanceof UserMsg u) {
-            if (m.config.getDelegate() != null) {
-                m.callDelegate(() -> m.config.getDelegate().notifyMsg(u.msg()));
-            }
         }
     }
 

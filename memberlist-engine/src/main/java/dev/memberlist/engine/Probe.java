@@ -10,31 +10,40 @@ import dev.memberlist.engine.wire.Ping;
 import dev.memberlist.engine.wire.Suspect;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Failure detection (the probe half of Go's state.go and the ping handlers of net.go): each
  * probe interval, ping the next node in the shuffled list; on no ack within the probe
  * timeout, ask k others to ping it and try TCP; on nothing by the end of the (health-scaled)
  * probe interval, suspect it. Lifeguard's awareness is fed by the outcome and the nacks.
- * Written as callbacks on the protocol thread where Go blocks a goroutine.
+ *
+ * <p>Two sides, as in Go. The probe loop runs on the strand, written as callbacks where Go blocks
+ * a goroutine. Answering pings and indirect pings, and completing ack and nack handlers, happen
+ * on the I/O thread that decoded them, as Go's packet listener does: they read only the name,
+ * the advertise address, the counters and the {@code PingDelegate}'s payload, and an ack that
+ * arrives while the strand is busy is recorded at once, so a slow strand never turns a live
+ * node into a suspect.
  */
 final class Probe {
-    private final Memberlist m;
-    private final Map<Long, AckHandler> ackHandlers = new HashMap<>();
-    /** The probe in flight. */
+    private final NodeContext m;
+    /** By sequence number; added and removed from any thread, the remover owns the handler. */
+    private final Map<Long, AckHandler> ackHandlers = new ConcurrentHashMap<>();
+    /** The probe in flight. Strand only. */
     private ProbeRound current;
     /**
      * A tick came while a probe was in flight. Go's ticker channel holds one tick, so the next
-     * probe starts as soon as a long one ends; further ticks are dropped.
+     * probe starts as soon as a long one ends; further ticks are dropped. Strand only.
      */
     private boolean tickPending;
 
-    Probe(Memberlist m) {
+    Probe(NodeContext m) {
         this.m = m;
     }
 
@@ -42,7 +51,7 @@ final class Probe {
     private static final class AckHandler {
         final AckFn ackFn;
         final Runnable nackFn;
-        Cancellable timer;
+        volatile Cancellable timer = Cancellable.DONE;
 
         AckHandler(AckFn ackFn, Runnable nackFn) {
             this.ackFn = ackFn;
@@ -50,28 +59,31 @@ final class Probe {
         }
     }
 
+    /** Called on the thread that decoded the ack: must not block, and hands protocol work to the strand. */
     @FunctionalInterface
     private interface AckFn {
         void onAck(byte[] payload, long timestamp);
     }
 
-    /** Registers handlers that are dropped after {@code timeoutNanos}, then calls {@code onExpire}. */
-    private void setAckHandler(long seqNo, AckFn ackFn, Runnable nackFn, long timeoutNanos, Runnable onExpire) {
+    /**
+     * Registers handlers, dropped after {@code timeoutNanos}; then {@code onExpire} runs on the
+     * strand when {@code onStrand}, else on the I/O side's timer. Any thread.
+     */
+    private void setAckHandler(
+            long seqNo, AckFn ackFn, Runnable nackFn, long timeoutNanos, Runnable onExpire, boolean onStrand) {
         AckHandler ah = new AckHandler(ackFn, nackFn);
         ackHandlers.put(seqNo, ah);
-        ah.timer = m.scheduler.schedule(
-                () -> {
-                    if (ackHandlers.get(seqNo) == ah) {
-                        ackHandlers.remove(seqNo);
-                        if (onExpire != null) {
-                            onExpire.run();
-                        }
-                    }
-                },
-                timeoutNanos,
-                TimeUnit.NANOSECONDS);
+        Runnable expire = () -> {
+            if (ackHandlers.remove(seqNo, ah) && onExpire != null) {
+                onExpire.run();
+            }
+        };
+        ah.timer = onStrand
+                ? m.strand.schedule(expire, timeoutNanos, TimeUnit.NANOSECONDS)
+                : m.scheduleIo(expire, timeoutNanos);
     }
 
+    /** An ack arrived: whoever removes the handler owns it. I/O thread. */
     void handleAck(AckResp ack, long timestamp) {
         AckHandler ah = ackHandlers.remove(ack.seqNo());
         if (ah == null) {
@@ -81,6 +93,7 @@ final class Probe {
         ah.ackFn.onAck(ack.payload(), timestamp);
     }
 
+    /** A nack arrived. I/O thread. */
     void handleNack(NackResp nack) {
         AckHandler ah = ackHandlers.get(nack.seqNo());
         if (ah != null && ah.nackFn != null) {
@@ -98,7 +111,7 @@ final class Probe {
         if (current != null) {
             // a round ends by the end of its scaled interval plus the TCP deadline; past that it is lost
             long limit = current.probeInterval + m.config.getTcpTimeout().toNanos();
-            if (m.scheduler.nanoTime() - current.start <= limit) {
+            if (m.strand.nanoTime() - current.start <= limit) {
                 tickPending = true;
                 return;
             }
@@ -135,21 +148,24 @@ final class Probe {
         round.guard(round::start);
     }
 
-    /** Go's probeNode, unrolled into events on the protocol thread. */
+    /** Go's probeNode, unrolled into events on the strand; the ack is recorded where it is decoded. */
     private final class ProbeRound {
         final NodeRecord target;
         final String targetName;
         final NodeState targetState;
         final long targetIncarnation;
         final Address addr;
-        final long start = m.scheduler.nanoTime();
+        final long start = m.strand.nanoTime();
         long probeInterval;
         long sent;
         long seqNo;
         boolean done;
         boolean expired;
         int expectedNacks;
-        int nacks;
+        /** Counted on I/O threads. */
+        final AtomicInteger nacks = new AtomicInteger();
+        /** Set on the I/O thread when the ack arrives, before the strand hears of it. */
+        volatile boolean acked;
         /** Null until the TCP fallback reports: true when it reached the node. */
         Boolean fallback;
 
@@ -190,14 +206,19 @@ final class Probe {
             Ping ping = m.newPing(seqNo, targetName);
             setAckHandler(
                     seqNo,
-                    (payload, ts) -> guard(() -> onAck(payload, ts)),
-                    () -> nacks++,
+                    (payload, ts) -> {
+                        // I/O thread: record it now, so nothing the strand is busy with can turn it into a miss
+                        acked = true;
+                        m.strand.execute(() -> guard(() -> onAck(payload, ts)));
+                    },
+                    nacks::incrementAndGet,
                     probeInterval,
-                    () -> guard(this::onExpire));
-            sent = m.scheduler.nanoTime();
+                    () -> guard(this::onExpire),
+                    true);
+            sent = m.strand.nanoTime();
             CompletableFuture<Void> sendResult;
             if (targetState == NodeState.ALIVE) {
-                sendResult = m.packets.encodeAndSendMsg(addr, ping);
+                sendResult = m.packets.encodeAndSendMsg(addr, ping, true);
             } else {
                 // the buddy system: tell a suspect it is suspected, so it can refute at once
                 byte[] compound = Compound.makeCompoundMessage(List.of(
@@ -208,15 +229,15 @@ final class Probe {
             // Go (v0.3.0+) treats a failed write as a failed probe: indirect probes at once
             sendResult.whenComplete((v, e) -> {
                 if (e != null) {
-                    m.scheduler.execute(() -> guard(() -> {
-                        if (!done && !fallbackStarted) {
+                    m.strand.execute(() -> guard(() -> {
+                        if (!done && !fallbackStarted && !acked) {
                             directTimeout.cancel();
                             onDirectTimeout();
                         }
                     }));
                 }
             });
-            directTimeout = m.scheduler.schedule(
+            directTimeout = m.strand.schedule(
                     () -> guard(this::onDirectTimeout),
                     m.config.getProbeTimeout().toNanos(),
                     TimeUnit.NANOSECONDS);
@@ -228,11 +249,11 @@ final class Probe {
             }
             directTimeout.cancel();
             if (!fallbackStarted && m.config.getPing() != null) {
-                // a direct ack: report the round trip
+                // a direct ack: report the round trip, off the protocol's path
                 Node view = m.membership.view(targetName);
                 Duration rtt = Duration.ofNanos(Math.max(0, timestamp - sent));
                 if (view != null) {
-                    m.callDelegate(() -> m.config.getPing().notifyPingComplete(view, rtt, payload));
+                    m.delegates.event(() -> m.config.getPing().notifyPingComplete(view, rtt, payload), "ping");
                 }
             }
             finish(-1);
@@ -240,8 +261,8 @@ final class Probe {
 
         /** No direct ack in time: indirect probes and a TCP ping (Go's HANDLE_REMOTE_FAILURE). */
         void onDirectTimeout() {
-            if (done) {
-                return;
+            if (done || acked) {
+                return; // the ack came; its task is on the way
             }
             fallbackStarted = true;
             List<NodeRecord> kNodes = m.membership.kRandomNodes(
@@ -256,7 +277,7 @@ final class Probe {
                 if (peerAddr == null) {
                     continue;
                 }
-                m.packets.encodeAndSendMsg(peerAddr, m.newIndirectPing(seqNo, target, nack));
+                m.packets.encodeAndSendMsg(peerAddr, m.newIndirectPing(seqNo, target, nack), true);
             }
             boolean disableTcp = m.config.isDisableTcpPings()
                     || (m.config.getDisableTcpPingsForNode() != null
@@ -266,7 +287,7 @@ final class Probe {
                 Ping ping = m.newPing(seqNo, targetName);
                 m.streams
                         .sendPingAndWaitForAck(addr, ping, deadline)
-                        .whenComplete((ok, err) -> m.scheduler.execute(
+                        .whenComplete((ok, err) -> m.strand.execute(
                                 () -> guard(() -> onFallback(err == null && Boolean.TRUE.equals(ok)))));
             } else {
                 fallback = false;
@@ -282,7 +303,7 @@ final class Probe {
 
         /** The ack handler expired at the end of the probe interval. */
         void onExpire() {
-            if (done) {
+            if (done || acked) {
                 return;
             }
             expired = true;
@@ -294,6 +315,9 @@ final class Probe {
         }
 
         void decide() {
+            if (acked) {
+                return; // an ack raced the expiry; its task finishes the round
+            }
             if (Boolean.TRUE.equals(fallback)) {
                 m.log.warn(
                         "{}: was able to connect to {} over TCP but UDP probes failed, network may be misconfigured",
@@ -302,7 +326,7 @@ final class Probe {
                 finish(-1);
                 return;
             }
-            int delta = expectedNacks > 0 ? Math.max(0, expectedNacks - nacks) : 1;
+            int delta = expectedNacks > 0 ? Math.max(0, expectedNacks - nacks.get()) : 1;
             finish(delta);
             m.log.info("{}: suspect {} has failed, no acks received", m.name, targetName);
             m.membership.suspectNode(new Suspect(targetIncarnation, targetName, m.name));
@@ -312,45 +336,59 @@ final class Probe {
             done = true;
             directTimeout.cancel();
             AckHandler ah = ackHandlers.get(seqNo);
-            if (ah != null) {
-                ackHandlers.remove(seqNo);
+            if (ah != null && ackHandlers.remove(seqNo, ah)) {
                 ah.timer.cancel();
             }
             m.awareness.applyDelta(awarenessDelta);
-            m.metrics.recordNanos("memberlist.probeNode", m.scheduler.nanoTime() - start);
+            m.metrics.recordNanos("memberlist.probeNode", m.strand.nanoTime() - start);
             if (current == this) {
                 current = null;
                 if (tickPending) {
                     tickPending = false;
-                    m.scheduler.execute(Probe.this::probe);
+                    m.strand.execute(Probe.this::probe);
                 }
             }
         }
     }
 
-    // ---- answering pings -------------------------------------------------------------------
+    // ---- answering pings: I/O threads ---------------------------------------------------------
 
-    /** Go's handlePing: ack to the given source address, or to the sender. */
-    void handlePing(Ping p, InetSocketAddress from) {
+    /**
+     * The ack for a ping, UDP or TCP alike, or null when it is not for us (Go's handlePing and
+     * the stream ping of handleConn check the same). Any thread: reads only the name and the
+     * {@code PingDelegate}, which Go calls on its packet listener too.
+     *
+     * @param withPayload whether to ask the ping delegate for a payload (Go sends none over TCP)
+     */
+    AckResp ackFor(Ping p, Object from, boolean withPayload) {
         if (!p.node().isEmpty() && !p.node().equals(m.name)) {
             m.log.warn("{}: got ping for unexpected node '{}' from {}", m.name, p.node(), from);
-            return;
+            return null;
         }
         byte[] payload = null;
-        if (m.config.getPing() != null) {
+        if (withPayload && m.config.getPing() != null) {
             try {
                 payload = m.config.getPing().ackPayload();
-            } catch (RuntimeException e) {
-                m.log.warn("{}: ping delegate ackPayload failed", m.name, e);
+            } catch (Throwable e) {
+                m.delegates.failed(e, "ack_payload");
             }
+        }
+        return new AckResp(p.seqNo(), payload);
+    }
+
+    /** Go's handlePing: ack to the given source address, or to the sender. I/O thread. */
+    void handlePing(Ping p, InetSocketAddress from) {
+        AckResp ack = ackFor(p, from, true);
+        if (ack == null) {
+            return;
         }
         Address to = replyAddress(p.sourceAddr(), p.sourcePort(), p.sourceNode(), from);
         if (to != null) {
-            m.packets.encodeAndSendMsg(to, new AckResp(p.seqNo(), payload));
+            m.packets.encodeAndSendMsg(to, ack, false);
         }
     }
 
-    /** Go's handleIndirectPing: ping the target for a peer and relay the ack, or a nack. */
+    /** Go's handleIndirectPing: ping the target for a peer and relay the ack, or a nack. I/O thread. */
     void handleIndirectPing(IndirectPingReq ind, InetSocketAddress from) {
         int port = ind.port();
         if (m.config.getProtocolVersion() < 2 || port == 0) {
@@ -363,26 +401,26 @@ final class Probe {
             return;
         }
         long localSeqNo = m.nextSeqNo();
-        boolean[] acked = {false};
+        AtomicBoolean acked = new AtomicBoolean();
         setAckHandler(
                 localSeqNo,
                 (payload, ts) -> {
-                    acked[0] = true;
-                    m.packets.encodeAndSendMsg(requester, new AckResp(ind.seqNo(), null));
+                    acked.set(true);
+                    m.packets.encodeAndSendMsg(requester, new AckResp(ind.seqNo(), null), false);
                 },
                 null,
                 m.config.getProbeTimeout().toNanos(),
-                null);
-        m.packets.encodeAndSendMsg(new Address(target, ind.node()), m.newPing(localSeqNo, ind.node()));
+                null,
+                false);
+        m.packets.encodeAndSendMsg(new Address(target, ind.node()), m.newPing(localSeqNo, ind.node()), false);
         if (ind.nack()) {
-            m.scheduler.schedule(
+            m.scheduleIo(
                     () -> {
-                        if (!acked[0]) {
-                            m.packets.encodeAndSendMsg(requester, new NackResp(ind.seqNo()));
+                        if (!acked.get() && !m.isShutdown()) {
+                            m.packets.encodeAndSendMsg(requester, new NackResp(ind.seqNo()), false);
                         }
                     },
-                    m.config.getProbeTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
+                    m.config.getProbeTimeout().toNanos());
         }
     }
 
@@ -396,32 +434,32 @@ final class Probe {
 
     // ---- the public Ping API ---------------------------------------------------------------
 
-    /** Go's Memberlist.Ping: one UDP ping, the RTT or a failure after the probe timeout. */
+    /**
+     * Go's Memberlist.Ping: one UDP ping, the RTT or a failure after the probe timeout. As in Go,
+     * the handler itself is dropped after the probe interval; with probing off (interval zero),
+     * after the probe timeout, where Go's is gone at once. Any thread.
+     */
     CompletableFuture<Duration> ping(String node, InetSocketAddress addr) {
         CompletableFuture<Duration> result = new CompletableFuture<>();
         long seqNo = m.nextSeqNo();
-        long[] sent = new long[1];
+        long sent = m.strand.nanoTime();
         setAckHandler(
                 seqNo,
-                (payload, ts) -> result.complete(Duration.ofNanos(Math.max(0, ts - sent[0]))),
+                (payload, ts) -> result.complete(Duration.ofNanos(Math.max(0, ts - sent))),
                 null,
-                m.config.getProbeInterval().toNanos(),
-                null);
-        sent[0] = m.scheduler.nanoTime();
-        m.packets.encodeAndSendMsg(new Address(addr, node), m.newPing(seqNo, node));
-        m.scheduler.schedule(
-                () -> {
-                    if (!result.isDone()) {
-                        ackHandlers.remove(seqNo);
-                        result.completeExceptionally(new NoPingResponseException(node));
-                    }
-                },
-                m.config.getProbeTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+                m.config.getProbeInterval().isZero()
+                        ? m.config.getProbeTimeout().toNanos()
+                        : m.config.getProbeInterval().toNanos(),
+                null,
+                false);
+        m.packets.encodeAndSendMsg(new Address(addr, node), m.newPing(seqNo, node), false);
+        m.scheduleIo(
+                () -> result.completeExceptionally(new NoPingResponseException(node)),
+                m.config.getProbeTimeout().toNanos());
         return result;
     }
 
-    /** Drops every handler, at shutdown. */
+    /** Drops every handler, at shutdown. Strand. */
     void clear() {
         ackHandlers.values().forEach(ah -> ah.timer.cancel());
         ackHandlers.clear();

@@ -1,5 +1,7 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.delegate.NodeDelegate;
+import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.wire.DecodeException;
 import dev.memberlist.engine.wire.ErrResp;
 import dev.memberlist.engine.wire.MessageCodec;
@@ -23,14 +25,14 @@ final class PushPullSync {
     /** Bounds the memory of reaped nodes; the oldest go first. */
     static final int MAX_REAPED = 4096;
 
-    private final Memberlist m;
+    private final NodeContext m;
 
     /** A node reaped while dead: where it was, and when it was reaped. */
     private record Reaped(Address address, long reapedAt) {}
 
     /**
      * Nodes reaped while dead, by name, oldest first: reconnect candidates for
-     * {@link Config#getReconnectTimeout()}. Protocol thread only.
+     * {@link Config#getReconnectTimeout()}. Strand only.
      */
     private final LinkedHashMap<String, Reaped> reaped = new LinkedHashMap<>() {
         @Override
@@ -39,7 +41,7 @@ final class PushPullSync {
         }
     };
 
-    PushPullSync(Memberlist m) {
+    PushPullSync(NodeContext m) {
         this.m = m;
     }
 
@@ -47,7 +49,7 @@ final class PushPullSync {
      * One periodic exchange with a random alive node (Go's pushPull), and, unless
      * {@code reconnectDeadNodes} is off, one with a random node we hold dead or reaped while
      * dead: after a partition heals, that exchange makes both sides refute and merges them.
-     * Protocol thread.
+     * Strand.
      */
     CompletableFuture<Void> pushPull() {
         if (m.config.isReconnectDeadNodes()) {
@@ -68,7 +70,7 @@ final class PushPullSync {
         });
     }
 
-    /** Remembers a node reaped while dead as a reconnect candidate. Protocol thread. */
+    /** Remembers a node reaped while dead as a reconnect candidate. Strand. */
     void rememberReaped(NodeRecord n, long now) {
         Address a = n.fullAddress();
         if (m.config.isReconnectDeadNodes() && m.config.getReconnectTimeout().toNanos() > 0 && a != null) {
@@ -79,12 +81,12 @@ final class PushPullSync {
 
     /** Drops the candidates past the reconnect timeout and the names known again. */
     private void expireReaped() {
-        long cutoff = m.scheduler.nanoTime() - m.config.getReconnectTimeout().toNanos();
+        long cutoff = m.strand.nanoTime() - m.config.getReconnectTimeout().toNanos();
         reaped.entrySet()
                 .removeIf(e -> e.getValue().reapedAt() < cutoff || m.membership.nodeMap.containsKey(e.getKey()));
     }
 
-    /** A push-pull with one random dead or reaped node, not waited for. Protocol thread. */
+    /** A push-pull with one random dead or reaped node, not waited for. Strand. */
     private void reconnect() {
         expireReaped();
         List<NodeRecord> dead = m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.DEAD);
@@ -113,109 +115,170 @@ final class PushPullSync {
                 m.log.debug("{}: reconnect push/pull with dead {} failed: {}", m.name, target.name(), rootMessage(e));
             } else if (name != null) {
                 // answered: the node is known again, or the address is someone else's now
-                m.scheduler.execute(() -> reaped.remove(name));
+                m.strand.execute(() -> reaped.remove(name));
             }
         });
     }
 
-    /** A complete state exchange with one node (Go's pushPullNode). Any thread. */
+    /**
+     * A complete state exchange with one node (Go's pushPullNode). Any thread: the snapshot and
+     * the merge run on the strand, the delegate's state, the encoding and the decoding on the
+     * stream side.
+     */
     CompletableFuture<Void> pushPullNode(Address a, boolean join) {
-        long start = m.scheduler.nanoTime();
+        long start = m.strand.nanoTime();
         return m.streams
                 .dial(a, m.config.getTcpTimeout())
                 .thenCompose(conn -> {
                     m.metrics.incrCounter("memberlist.tcp.connect", 1);
-                    return m.supplyOnProtocolThread(
-                                    () -> m.streams.encodeStreamMessage(MessageCodec.encodePushPull(localState(join))))
+                    return m.onStrand(m.membership::localStates)
+                            .thenApplyAsync(nodes -> encodeState(join, nodes), m.streamWork)
                             .thenCompose(bytes -> m.streams.exchange(
                                     conn, bytes, m.config.getTcpTimeout().toNanos()))
-                            .whenComplete((msg, e) -> conn.close());
+                            .whenComplete((frame, e) -> conn.close());
                 })
-                .thenCompose(msg -> {
-                    PushPull remote;
-                    try {
-                        if (msg.type() == MessageType.ERR) {
-                            ErrResp err = MessageCodec.decode(ErrResp.class, msg.buf(), msg.off(), msg.len());
-                            throw new MemberlistException("remote error: " + err.error());
-                        }
-                        if (msg.type() != MessageType.PUSH_PULL) {
-                            throw new MemberlistException(
-                                    "received invalid msgType (" + msg.type().code() + "), expected pushPullMsg (6)");
-                        }
-                        remote = MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len());
-                    } catch (DecodeException e) {
-                        throw new CompletionException(e);
-                    }
-                    return m.supplyOnProtocolThread(() -> {
-                        String err = mergeRemoteState(remote);
-                        if (err != null) {
-                            throw new MemberlistException(err);
-                        }
-                        return null;
-                    });
-                })
-                .whenComplete(
-                        (v, e) -> m.metrics.recordNanos("memberlist.pushPullNode", m.scheduler.nanoTime() - start))
-                .thenApply(v -> null);
+                .thenApplyAsync(this::decodeReply, m.streamWork)
+                .thenCompose(this::merge)
+                .whenComplete((v, e) -> m.metrics.recordNanos("memberlist.pushPullNode", m.strand.nanoTime() - start));
     }
 
-    /** What we send: every node we know, ourselves included, and the delegate's state. Protocol thread. */
-    PushPull localState(boolean join) {
-        List<PushNodeState> nodes = m.membership.localStates();
-        byte[] user = null;
-        if (m.config.getDelegate() != null) {
-            try {
-                user = m.config.getDelegate().localState(join);
-            } catch (RuntimeException e) {
-                m.log.warn("{}: node delegate localState failed", m.name, e);
+    /** The remote's answer to our push-pull: its state, or why there is none. Stream side. */
+    private PushPull decodeReply(byte[] frame) {
+        StreamLayer.StreamMsg msg = m.streams.decode(frame);
+        try {
+            if (msg.type() == MessageType.ERR) {
+                ErrResp err = MessageCodec.decode(ErrResp.class, msg.buf(), msg.off(), msg.len());
+                throw new MemberlistException("remote error: " + err.error());
             }
+            if (msg.type() != MessageType.PUSH_PULL) {
+                throw new MemberlistException(
+                        "received invalid msgType (" + msg.type().code() + "), expected pushPullMsg (6)");
+            }
+            return MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len());
+        } catch (DecodeException e) {
+            throw new CompletionException(e);
         }
-        return new PushPull(join, nodes, user);
     }
 
     /**
-     * Go's mergeRemoteState. Protocol thread.
+     * Answers a push-pull a peer opened (Go's handleConn: sendLocalState, then mergeRemoteState).
+     * Stream side. Our snapshot and their merge are one strand task, the snapshot first, so the
+     * answer holds our state before the merge, as Go's does.
      *
-     * @return null when merged, else why not
+     * @return completes when merged, exceptionally when their state was refused
      */
-    String mergeRemoteState(PushPull remote) {
-        List<PushNodeState> nodes = new ArrayList<>(remote.nodes().size());
-        for (PushNodeState n : remote.nodes()) {
-            // protocol 1 carried no port
+    CompletableFuture<Void> answer(StreamConnection conn, PushPull remote) {
+        List<PushNodeState> theirs = withPorts(remote.nodes());
+        boolean askMerge = remote.join() && m.config.getMerge() != null;
+        return m.onStrand(() -> {
+                    List<PushNodeState> ours = m.membership.localStates();
+                    String refused = m.membership.verifyProtocol(theirs);
+                    if (refused == null && !askMerge) {
+                        m.membership.mergeState(theirs);
+                    }
+                    return new Snapshot(ours, refused);
+                })
+                .thenComposeAsync(
+                        snap -> {
+                            byte[] reply = encodeState(remote.join(), snap.ours());
+                            conn.write(reply).whenComplete((v, e) -> conn.close());
+                            return finishMerge(theirs, remote, snap.refused(), askMerge);
+                        },
+                        m.streamWork);
+    }
+
+    /** Our node states taken on the strand, and what verifying theirs found. */
+    private record Snapshot(List<PushNodeState> ours, String refused) {}
+
+    /** Verifies and merges the state of the node we exchanged with. Stream side. */
+    private CompletableFuture<Void> merge(PushPull remote) {
+        List<PushNodeState> theirs = withPorts(remote.nodes());
+        boolean askMerge = remote.join() && m.config.getMerge() != null;
+        return m.onStrand(() -> {
+                    String refused = m.membership.verifyProtocol(theirs);
+                    if (refused == null && !askMerge) {
+                        m.membership.mergeState(theirs);
+                    }
+                    return refused;
+                })
+                .thenComposeAsync(refused -> finishMerge(theirs, remote, refused, askMerge), m.streamWork);
+    }
+
+    /**
+     * The rest of Go's mergeRemoteState, on the stream side: the {@code MergeDelegate} (then the
+     * merge, on the strand) when it is to be asked, and the node delegate's user state.
+     */
+    private CompletableFuture<Void> finishMerge(
+            List<PushNodeState> theirs, PushPull remote, String refused, boolean askMerge) {
+        if (refused != null) {
+            return CompletableFuture.failedFuture(new MemberlistException(refused));
+        }
+        CompletableFuture<Void> merged;
+        if (askMerge) {
+            String rejected = askMergeDelegate(theirs);
+            if (rejected != null) {
+                return CompletableFuture.failedFuture(new MemberlistException(rejected));
+            }
+            merged = m.onStrand(() -> {
+                m.membership.mergeState(theirs);
+                return null;
+            });
+        } else {
+            merged = CompletableFuture.completedFuture(null);
+        }
+        byte[] user = remote.userState();
+        NodeDelegate d = m.config.getDelegate();
+        if (user == null || user.length == 0 || d == null) {
+            return merged;
+        }
+        return merged.thenRunAsync(
+                () -> m.callInline(() -> d.mergeRemoteState(user, remote.join()), "merge_remote_state"), m.streamWork);
+    }
+
+    /** Go's NotifyMerge: null when accepted, else why not. */
+    private String askMergeDelegate(List<PushNodeState> nodes) {
+        List<Node> peers = new ArrayList<>(nodes.size());
+        for (PushNodeState n : nodes) {
+            peers.add(new Node(
+                    n.name(), n.addr(), n.port(), n.meta(), NodeState.fromCode(n.state()), n.incarnation(), n.vsn()));
+        }
+        try {
+            m.config.getMerge().notifyMerge(List.copyOf(peers));
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        } catch (Throwable e) {
+            m.delegates.failed(e, "merge");
+            return "merge delegate failed: " + e;
+        }
+    }
+
+    /** Protocol 1 carried no port: such nodes get our bind port, as in Go. */
+    private List<PushNodeState> withPorts(List<PushNodeState> remote) {
+        List<PushNodeState> nodes = new ArrayList<>(remote.size());
+        for (PushNodeState n : remote) {
             if (m.config.getProtocolVersion() < 2 || n.port() == 0) {
                 n = new PushNodeState(
                         n.name(), n.addr(), m.config.getBindPort(), n.meta(), n.incarnation(), n.state(), n.vsn());
             }
             nodes.add(n);
         }
-        String err = m.membership.verifyProtocol(nodes);
-        if (err != null) {
-            return err;
+        return nodes;
+    }
+
+    /**
+     * What we send (Go's sendLocalState): the node states taken on the strand and the delegate's
+     * state, encoded, compressed and encrypted. Stream side: {@code localState} may be slow.
+     */
+    private byte[] encodeState(boolean join, List<PushNodeState> nodes) {
+        byte[] user = null;
+        NodeDelegate d = m.config.getDelegate();
+        if (d != null) {
+            byte[][] out = new byte[1][];
+            m.callInline(() -> out[0] = d.localState(join), "local_state");
+            user = out[0];
         }
-        if (remote.join() && m.config.getMerge() != null) {
-            List<Node> peers = new ArrayList<>(nodes.size());
-            for (PushNodeState n : nodes) {
-                peers.add(new Node(
-                        n.name(),
-                        n.addr(),
-                        n.port(),
-                        n.meta(),
-                        NodeState.fromCode(n.state()),
-                        n.incarnation(),
-                        n.vsn()));
-            }
-            try {
-                m.config.getMerge().notifyMerge(List.copyOf(peers));
-            } catch (RuntimeException e) {
-                return e.getMessage() == null ? e.toString() : e.getMessage();
-            }
-        }
-        m.membership.mergeState(nodes);
-        byte[] user = remote.userState();
-        if (user != null && user.length > 0 && m.config.getDelegate() != null) {
-            m.callDelegate(() -> m.config.getDelegate().mergeRemoteState(user, remote.join()));
-        }
-        return null;
+        return m.streams.encodeStreamMessage(MessageCodec.encodePushPull(new PushPull(join, nodes, user)));
     }
 
     static String rootMessage(Throwable e) {

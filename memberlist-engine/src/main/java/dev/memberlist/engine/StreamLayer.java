@@ -1,5 +1,6 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.delegate.NodeDelegate;
 import dev.memberlist.engine.scheduler.Cancellable;
 import dev.memberlist.engine.security.Security;
 import dev.memberlist.engine.transport.StreamConnection;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,16 +27,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection. Outbound messages are always compressed when compression is on, then encrypted
  * as {@code [10][len][ciphertext]} with the header and label as associated data; the dialer
  * writes the label header first. Inbound: push-pull, user messages and TCP pings.
+ *
+ * <p>Threads: bytes arrive on I/O threads. A small message is decoded there, so a TCP ping is
+ * answered where it is decoded, by the same {@link Probe#ackFor} as a UDP ping; a big one (a
+ * push-pull of a big cluster) is decoded on the stream side ({@link NodeContext#streamWork}).
+ * Push-pull then goes to {@link PushPullSync}, user messages to the delegate queue.
  */
 final class StreamLayer {
-    private final Memberlist m;
+    private final NodeContext m;
     private final byte[] labelBytes;
     private final AtomicInteger pushPullRequests = new AtomicInteger();
+
+    /** Messages up to this size are decoded on the I/O thread; bigger ones on the stream side. */
+    static final int INLINE_DECODE_LIMIT = 16 * 1024;
 
     /** A decoded stream message: the inner type and its body. */
     record StreamMsg(MessageType type, byte[] buf, int off, int len) {}
 
-    StreamLayer(Memberlist m) {
+    StreamLayer(NodeContext m) {
         this.m = m;
         this.labelBytes = m.config.getLabel().getBytes(StandardCharsets.UTF_8);
     }
@@ -115,29 +123,34 @@ final class StreamLayer {
         FrameReader reader = new FrameReader(label -> m.config.isSkipInboundLabelCheck()
                 ? label.isEmpty()
                 : m.config.getLabel().equals(label));
-        Cancellable deadline = m.scheduler.schedule(
+        Cancellable deadline = m.scheduleIo(
                 () -> {
                     reader.fail(new TimeoutException("stream deadline"));
                     conn.close();
                 },
-                m.config.getTcpTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+                m.config.getTcpTimeout().toNanos());
         conn.startReading(reader);
         reader.result().whenComplete((frame, err) -> {
-            try {
-                if (err != null) {
-                    onReadError(conn, err);
-                    deadline.cancel();
-                    return;
-                }
-                handleFrame(conn, frame, deadline);
-            } catch (RuntimeException e) {
-                m.countDrop("stream", "internal");
-                m.log.warn("{}: failed to handle stream from {}", m.name, conn.remoteAddress(), e);
-                conn.close();
+            if (err != null) {
+                onReadError(conn, err);
                 deadline.cancel();
+            } else if (frame.bytes().length <= INLINE_DECODE_LIMIT) {
+                handleFrameSafely(conn, frame, deadline);
+            } else {
+                m.streamWork.execute(() -> handleFrameSafely(conn, frame, deadline));
             }
         });
+    }
+
+    private void handleFrameSafely(StreamConnection conn, FrameReader.Frame frame, Cancellable deadline) {
+        try {
+            handleFrame(conn, frame, deadline);
+        } catch (RuntimeException e) {
+            m.countDrop("stream", "internal");
+            m.log.warn("{}: failed to handle stream from {}", m.name, conn.remoteAddress(), e);
+            conn.close();
+            deadline.cancel();
+        }
     }
 
     private void onReadError(StreamConnection conn, Throwable err) {
@@ -193,18 +206,15 @@ final class StreamLayer {
                     deadline.cancel();
                     return;
                 }
-                m.scheduler.execute(() -> {
-                    try {
-                        byte[] reply =
-                                encodeStreamMessage(MessageCodec.encodePushPull(m.pushPull.localState(remote.join())));
-                        conn.write(reply).whenComplete((v, e) -> conn.close());
-                        String err = m.pushPull.mergeRemoteState(remote);
-                        if (err != null) {
-                            m.log.warn("{}: failed push/pull merge from {}: {}", m.name, conn.remoteAddress(), err);
-                        }
-                    } finally {
-                        pushPullRequests.decrementAndGet();
-                        deadline.cancel();
+                m.pushPull.answer(conn, remote).whenComplete((v, e) -> {
+                    pushPullRequests.decrementAndGet();
+                    deadline.cancel();
+                    if (e != null) {
+                        m.log.warn(
+                                "{}: failed push/pull merge from {}: {}",
+                                m.name,
+                                conn.remoteAddress(),
+                                PushPullSync.rootMessage(e));
                     }
                 });
             }
@@ -220,9 +230,9 @@ final class StreamLayer {
                 }
                 conn.close();
                 deadline.cancel();
-                if (userMsg.length > 0 && m.config.getDelegate() != null) {
-                    m.scheduler.execute(
-                            () -> m.callDelegate(() -> m.config.getDelegate().notifyMsg(userMsg)));
+                NodeDelegate d = m.config.getDelegate();
+                if (userMsg.length > 0 && d != null) {
+                    m.delegates.message(() -> d.notifyMsg(userMsg));
                 }
             }
             case PING -> {
@@ -235,12 +245,13 @@ final class StreamLayer {
                     conn.close();
                     return;
                 }
-                if (!p.node().isEmpty() && !p.node().equals(m.name)) {
-                    m.log.warn("{}: got stream ping for unexpected node {}", m.name, p.node());
+                // the same answer as to a UDP ping; Go sends no payload over TCP
+                AckResp ack = m.probe.ackFor(p, conn.remoteAddress(), false);
+                if (ack == null) {
                     conn.close();
                     return;
                 }
-                byte[] out = encodeStreamMessage(MessageCodec.encode(new AckResp(p.seqNo(), null)));
+                byte[] out = encodeStreamMessage(MessageCodec.encode(ack));
                 conn.write(out).whenComplete((v, e) -> conn.close());
             }
             default -> {
@@ -267,17 +278,19 @@ final class StreamLayer {
         });
     }
 
-    /** Writes one message and reads one reply within the timeout. */
-    CompletableFuture<StreamMsg> exchange(StreamConnection conn, byte[] encoded, long timeoutNanos) {
+    /**
+     * Writes one message and reads one reply within the timeout; the reply still encrypted and
+     * compressed, for the caller to decode where it fits ({@link #decode}).
+     */
+    CompletableFuture<byte[]> exchange(StreamConnection conn, byte[] encoded, long timeoutNanos) {
         FrameReader reader = new FrameReader();
         conn.startReading(reader);
-        Cancellable deadline = m.scheduler.schedule(
+        Cancellable deadline = m.scheduleIo(
                 () -> {
                     reader.fail(new TimeoutException("no reply within " + Duration.ofNanos(timeoutNanos)));
                     conn.close();
                 },
-                timeoutNanos,
-                TimeUnit.NANOSECONDS);
+                timeoutNanos);
         conn.write(encoded).whenComplete((v, e) -> {
             if (e != null) {
                 reader.fail(e);
@@ -285,12 +298,17 @@ final class StreamLayer {
         });
         return reader.result().thenApply(frame -> {
             deadline.cancel();
-            try {
-                return decodeFrame(frame.bytes());
-            } catch (DecodeException e) {
-                throw new CompletionException(e);
-            }
+            return frame.bytes();
         });
+    }
+
+    /** {@link #decodeFrame} for futures: a decode failure completes them exceptionally. */
+    StreamMsg decode(byte[] frame) {
+        try {
+            return decodeFrame(frame);
+        } catch (DecodeException e) {
+            throw new CompletionException(e);
+        }
     }
 
     /** Go's sendUserMsg: a reliable user message over a fresh stream. */
@@ -306,7 +324,7 @@ final class StreamLayer {
      * @return true when the node acked before the deadline; false when it could not be reached
      */
     CompletableFuture<Boolean> sendPingAndWaitForAck(Address a, Ping ping, long deadlineNanos) {
-        long remaining = deadlineNanos - m.scheduler.nanoTime();
+        long remaining = deadlineNanos - m.strand.nanoTime();
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(false);
         }
@@ -315,13 +333,18 @@ final class StreamLayer {
             if (conn == null) {
                 return CompletableFuture.completedFuture(false);
             }
-            long left = Math.max(1, deadlineNanos - m.scheduler.nanoTime());
-            return exchange(conn, encoded, left).handle((msg, err) -> {
+            long left = Math.max(1, deadlineNanos - m.strand.nanoTime());
+            return exchange(conn, encoded, left).handle((frame, err) -> {
                 conn.close();
-                if (err != null || msg.type() != MessageType.ACK_RESP) {
+                if (err != null) {
                     return false;
                 }
                 try {
+                    // an ack is small: decoded on the I/O thread
+                    StreamMsg msg = decodeFrame(frame);
+                    if (msg.type() != MessageType.ACK_RESP) {
+                        return false;
+                    }
                     AckResp ack = MessageCodec.decode(AckResp.class, msg.buf(), msg.off(), msg.len());
                     return ack.seqNo() == ping.seqNo();
                 } catch (DecodeException e) {

@@ -61,6 +61,7 @@ final class GoHarness implements AutoCloseable {
             Memberlist m = Memberlist.create(base(name, f));
             nodes.add(m);
             deschedule(m);
+            settle(); // its own join event, as Go delivers it within Create
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,6 +73,7 @@ final class GoHarness implements AutoCloseable {
         try {
             Memberlist m = Memberlist.create(base(name, f));
             nodes.add(m);
+            settle();
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -106,6 +108,11 @@ final class GoHarness implements AutoCloseable {
         }
     }
 
+    /** Runs what is due now: the delegate queue's deliveries, say. */
+    void settle() {
+        sim.runFor(Duration.ZERO);
+    }
+
     long now() {
         return sim.nanoTime();
     }
@@ -128,28 +135,26 @@ final class GoHarness implements AutoCloseable {
 
     /** Go's {@code m.sequenceNum}. */
     static long sequenceNum(Memberlist m) {
-        return ((AtomicLong) field(Memberlist.class, m, "sequenceNum")).get();
+        return ((AtomicLong) field(NodeContext.class, m.ctx, "sequenceNum")).get();
     }
 
     /** Go's {@code ackHandlerExists}. */
     static boolean ackHandlerExists(Memberlist m, long seqNo) {
-        Map<?, ?> handlers = (Map<?, ?>) field(Probe.class, m.probe, "ackHandlers");
+        Map<?, ?> handlers = (Map<?, ?>) field(Probe.class, m.ctx.probe, "ackHandlers");
         return handlers.containsKey(seqNo);
     }
 
     /** True while a probe round of this node is in flight (Go's probeNode has not returned). */
     static boolean probing(Memberlist m) {
-        return field(Probe.class, m.probe, "current") != null;
+        return field(Probe.class, m.ctx.probe, "current") != null;
     }
 
     /** Go's deschedule: stops the probe, gossip and push-pull loops. */
     @SuppressWarnings("unchecked")
     static void deschedule(Memberlist m) {
-        List<Cancellable> tickers = (List<Cancellable>) field(Memberlist.class, m, "tickers");
-        synchronized (tickers) {
-            tickers.forEach(Cancellable::cancel);
-            tickers.clear();
-        }
+        List<Cancellable> tickers = (List<Cancellable>) field(NodeContext.class, m.ctx, "tickers");
+        tickers.forEach(Cancellable::cancel);
+        tickers.clear();
     }
 
     private static Object field(Class<?> type, Object target, String name) {
@@ -165,7 +170,7 @@ final class GoHarness implements AutoCloseable {
     /** The message types queued for gossip, in Go's {@code orderedView(true)} order. */
     static List<MessageType> queuedTypes(Memberlist m) {
         List<MessageType> out = new ArrayList<>();
-        for (byte[] msg : QueueView.messages(m.gossip.broadcasts, true)) {
+        for (byte[] msg : QueueView.messages(m.ctx.gossip.broadcasts, true)) {
             out.add(MessageType.fromCode(msg[0] & 0xff));
         }
         return out;
@@ -173,12 +178,12 @@ final class GoHarness implements AutoCloseable {
 
     /** Go's {@code m.broadcasts.NumQueued()}. */
     static int numQueued(Memberlist m) {
-        return m.gossip.broadcasts.numQueued();
+        return m.ctx.gossip.broadcasts.numQueued();
     }
 
     /** Go's {@code m.nodeMap[name]}. */
     static NodeRecord record(Memberlist m, String name) {
-        return m.membership.nodeMap.get(name);
+        return m.ctx.membership.nodeMap.get(name);
     }
 
     @Override

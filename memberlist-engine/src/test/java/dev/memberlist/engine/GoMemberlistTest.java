@@ -71,7 +71,9 @@ class GoMemberlistTest {
     @DisplayName("TestCreate_secretKeyEmpty")
     void createSecretKeyEmpty() throws IOException {
         try (Memberlist m = Memberlist.create(localConfig().setSecretKey(new byte[0]))) {
-            assertThat(m.config.encryptionEnabled()).as("encryption disabled").isFalse();
+            assertThat(m.ctx.config.encryptionEnabled())
+                    .as("encryption disabled")
+                    .isFalse();
         }
     }
 
@@ -80,7 +82,9 @@ class GoMemberlistTest {
     void createKeyringOnly() throws IOException {
         Keyring keyring = Keyring.create(List.of(), new byte[16]);
         try (Memberlist m = Memberlist.create(localConfig().setKeyring(keyring))) {
-            assertThat(m.config.encryptionEnabled()).as("encryption enabled").isTrue();
+            assertThat(m.ctx.config.encryptionEnabled())
+                    .as("encryption enabled")
+                    .isTrue();
         }
     }
 
@@ -91,7 +95,9 @@ class GoMemberlistTest {
         byte[] secret = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
         Config c = localConfig().setKeyring(keyring).setSecretKey(secret);
         try (Memberlist m = Memberlist.create(c)) {
-            assertThat(m.config.encryptionEnabled()).as("encryption enabled").isTrue();
+            assertThat(m.ctx.config.encryptionEnabled())
+                    .as("encryption enabled")
+                    .isTrue();
             // the secret key became the primary key of the keyring given
             assertThat(c.getKeyring().getKeys().get(0)).isEqualTo(secret);
             assertThat(keyring.getPrimaryKey()).isEqualTo(secret);
@@ -207,13 +213,13 @@ class GoMemberlistTest {
     void members() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            byte[] vsn = m.config.buildVsnArray();
+            byte[] vsn = m.ctx.config.buildVsnArray();
             byte[] ip = {127, 0, 0, 1};
-            m.membership.aliveNode(new Alive(1, "test", ip, 0, null, vsn), null, false);
-            m.membership.aliveNode(new Alive(1, "test2", ip, 1, null, vsn), null, false);
-            m.membership.deadNode(new Dead(1, "test2", ""));
-            m.membership.aliveNode(new Alive(1, "test3", ip, 2, null, vsn), null, false);
-            m.membership.suspectNode(new Suspect(1, "test3", ""));
+            m.ctx.membership.aliveNode(new Alive(1, "test", ip, 0, null, vsn), null, false);
+            m.ctx.membership.aliveNode(new Alive(1, "test2", ip, 1, null, vsn), null, false);
+            m.ctx.membership.deadNode(new Dead(1, "test2", ""));
+            m.ctx.membership.aliveNode(new Alive(1, "test3", ip, 2, null, vsn), null, false);
+            m.ctx.membership.suspectNode(new Suspect(1, "test3", ""));
 
             // Go returns them in its (shuffled) probe order; the set is what counts
             assertThat(m.members()).extracting(Node::name).containsExactlyInAnyOrder("test", "test3");

@@ -65,7 +65,7 @@ class GoNetTest {
         Memberlist m = Memberlist.create(f == null ? c : f.apply(c));
         closeables.add(m);
         GoHarness.deschedule(m);
-        m.gossip.broadcasts.reset();
+        m.ctx.gossip.broadcasts.reset();
         return m;
     }
 
@@ -171,7 +171,7 @@ class GoNetTest {
             }
             reader.onData(Arrays.copyOf(chunk, n));
         }
-        return m.streams.decodeFrame(reader.result().get().bytes());
+        return m.ctx.streams.decodeFrame(reader.result().get().bytes());
     }
 
     /** Go's TCPPing server side: accept one connection and answer with what {@code reply} builds. */
@@ -182,7 +182,7 @@ class GoNetTest {
                 StreamLayer.StreamMsg msg = readStream(m, conn);
                 assertThat(msg.type()).as("expecting ping").isEqualTo(MessageType.PING);
                 Ping in = MessageCodec.decode(Ping.class, msg.buf(), msg.off(), msg.len());
-                conn.getOutputStream().write(m.streams.encodeStreamMessage(reply.apply(in)));
+                conn.getOutputStream().write(m.ctx.streams.encodeStreamMessage(reply.apply(in)));
                 conn.getOutputStream().flush();
                 return in;
             } catch (Exception e) {
@@ -202,15 +202,15 @@ class GoNetTest {
         ServerSocket tcp = new ServerSocket(0, 50, LOOPBACK);
         Address tcpAddr2 = new Address(new InetSocketAddress(LOOPBACK, tcp.getLocalPort()), "test");
         Memberlist m = getMemberlist(null);
-        long pingTimeout = m.config.getProbeInterval().toNanos();
-        Duration pingTimeMax = m.config.getProbeInterval().plusMillis(10);
+        long pingTimeout = m.ctx.config.getProbeInterval().toNanos();
+        Duration pingTimeMax = m.ctx.config.getProbeInterval().plusMillis(10);
         tcp.setSoTimeout((int) pingTimeMax.toMillis());
         Ping pingOut = new Ping(23, "mongo", null, 0, "");
 
         // a normal round trip
         CompletableFuture<Ping> server = serveOnce(m, tcp, in -> MessageCodec.encode(new AckResp(in.seqNo(), null)));
-        boolean didContact = m.streams
-                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.scheduler.nanoTime() + pingTimeout)
+        boolean didContact = m.ctx.streams
+                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.ctx.strand.nanoTime() + pingTimeout)
                 .get(5, TimeUnit.SECONDS);
         Ping pingIn = server.get(5, TimeUnit.SECONDS);
         assertThat(pingIn.seqNo()).isEqualTo(pingOut.seqNo());
@@ -219,16 +219,16 @@ class GoNetTest {
 
         // a mismatched sequence number is caught
         server = serveOnce(m, tcp, in -> MessageCodec.encode(new AckResp(in.seqNo() + 1, null)));
-        didContact = m.streams
-                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.scheduler.nanoTime() + pingTimeout)
+        didContact = m.ctx.streams
+                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.ctx.strand.nanoTime() + pingTimeout)
                 .get(5, TimeUnit.SECONDS);
         server.get(5, TimeUnit.SECONDS);
         assertThat(didContact).as("expected failed ping").isFalse();
 
         // an unexpected message type is handled gracefully
         server = serveOnce(m, tcp, in -> MessageCodec.encode(new IndirectPingReq(0, null, 0, "", false, null, 0, "")));
-        didContact = m.streams
-                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.scheduler.nanoTime() + pingTimeout)
+        didContact = m.ctx.streams
+                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.ctx.strand.nanoTime() + pingTimeout)
                 .get(5, TimeUnit.SECONDS);
         server.get(5, TimeUnit.SECONDS);
         assertThat(didContact).as("expected failed ping").isFalse();
@@ -236,8 +236,8 @@ class GoNetTest {
         // failed I/O respects the deadline: the receiving node is totally down
         tcp.close();
         long start = System.nanoTime();
-        didContact = m.streams
-                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.scheduler.nanoTime() + pingTimeout)
+        didContact = m.ctx.streams
+                .sendPingAndWaitForAck(tcpAddr2, pingOut, m.ctx.strand.nanoTime() + pingTimeout)
                 .get(5, TimeUnit.SECONDS);
         assertThat(didContact).as("expected failed ping").isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThanOrEqualTo(pingTimeMax);
@@ -252,8 +252,8 @@ class GoNetTest {
         // Go appends a suspect "Test 0" to the node list directly
         NodeRecord test0 = new NodeRecord("Test 0", addr, port, null, NodeState.SUSPECT);
         test0.incarnation = 0;
-        test0.stateChange = m.scheduler.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        m.scheduler.execute(() -> m.membership.nodes.add(test0));
+        test0.stateChange = m.ctx.strand.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        m.ctx.strand.execute(() -> m.ctx.membership.nodes.add(test0));
 
         try (Socket conn = new Socket(LOOPBACK, port)) {
             conn.setSoTimeout(5000);
@@ -288,7 +288,7 @@ class GoNetTest {
         // a message to be broadcast
         byte[] vsn = {(byte) Config.PROTOCOL_VERSION_MIN, (byte) Config.PROTOCOL_VERSION_MAX, 1, 1, 1, 1};
         Alive a = new Alive(10, "rand", new byte[] {127, 0, 0, (byte) 255}, 0, null, vsn);
-        m.gossip.queueBroadcast("rand", MessageCodec.encode(a), null);
+        m.ctx.gossip.queueBroadcast("rand", MessageCodec.encode(a), null);
 
         DatagramSocket udp = listenUdp();
         send(udp, m, MessageCodec.encode(pingFrom(udp, 42, "")));
@@ -315,10 +315,10 @@ class GoNetTest {
         byte[] state =
                 MessageCodec.encodeUserMsgStream("this is our internal state...".getBytes(StandardCharsets.UTF_8));
 
-        byte[] crypt = m.streams.encodeStreamMessage(state);
+        byte[] crypt = m.ctx.streams.encodeStreamMessage(state);
         assertThat(crypt[0] & 0xff).isEqualTo(MessageType.ENCRYPT.code());
 
-        StreamLayer.StreamMsg plain = m.streams.decodeFrame(crypt);
+        StreamLayer.StreamMsg plain = m.ctx.streams.decodeFrame(crypt);
         assertThat(plain.type()).isEqualTo(MessageType.USER);
         assertThat(MessageCodec.decodeUserMsgStream(plain.buf(), plain.off(), plain.len()))
                 .asString(StandardCharsets.UTF_8)
@@ -334,20 +334,20 @@ class GoNetTest {
         byte[] payload = {3, 3, 3, 3};
 
         // no node given, none registered under the address: no checksum
-        m.packets.rawSendMsgPacket(a, null, payload);
+        m.ctx.packets.rawSendMsgPacket(a, null, payload);
         assertThat(receive(udp)).hasSize(4);
 
         // a node with PMax >= 5: a checksum
         NodeRecord pmax5 = new NodeRecord("x", LOOPBACK.getAddress(), 0, null, NodeState.ALIVE);
         pmax5.setVsn(new byte[] {1, 5, 2, 0, 0, 0});
-        m.packets.rawSendMsgPacket(a, pmax5, payload);
+        m.ctx.packets.rawSendMsgPacket(a, pmax5, payload);
         assertThat(receive(udp)).hasSize(9);
 
         // a node with PMax >= 5 registered under the address's host (a node named by its IP)
-        m.scheduler.execute(() -> m.membership.aliveNode(
+        m.ctx.strand.execute(() -> m.ctx.membership.aliveNode(
                 new Alive(1, "127.0.0.1", LOOPBACK.getAddress(), 1, null, new byte[] {1, 5, 2, 0, 0, 0}), null, false));
         org.awaitility.Awaitility.await().until(() -> m.node("127.0.0.1") != null);
-        m.packets.rawSendMsgPacket(a, null, payload);
+        m.ctx.packets.rawSendMsgPacket(a, null, payload);
         assertThat(receive(udp)).hasSize(9);
     }
 
@@ -361,14 +361,14 @@ class GoNetTest {
         // a message with a checksum
         NodeRecord pmax5 = new NodeRecord("x", LOOPBACK.getAddress(), 0, null, NodeState.ALIVE);
         pmax5.setVsn(new byte[] {1, 5, 2, 0, 0, 0});
-        m.packets.rawSendMsgPacket(a, pmax5, new byte[] {3, 3, 3, 3});
+        m.ctx.packets.rawSendMsgPacket(a, pmax5, new byte[] {3, 3, 3, 3});
         byte[] in = receive(udp);
         assertThat(in).hasSize(9);
 
         // corrupt the checksum: Go logs "invalid checksum" and drops it; ours counts the drop
         in[1] <<= 1;
         long before = m.droppedPackets();
-        m.packets.ingestPacket(new Packet(in, (InetSocketAddress) udp.getLocalSocketAddress()));
+        m.ctx.packets.ingestPacket(new Packet(in, (InetSocketAddress) udp.getLocalSocketAddress()));
         assertThat(m.droppedPackets()).isEqualTo(before + 1);
     }
 
@@ -378,7 +378,7 @@ class GoNetTest {
     void ingestPacketEmptyMessage() throws Exception {
         Memberlist m = getMemberlist(c -> c.setEnableCompression(false));
         long before = m.droppedPackets();
-        m.packets.ingestPacket(new Packet(new byte[0], new InetSocketAddress(LOOPBACK, 1)));
+        m.ctx.packets.ingestPacket(new Packet(new byte[0], new InetSocketAddress(LOOPBACK, 1)));
         assertThat(m.droppedPackets()).isEqualTo(before + 1);
     }
 

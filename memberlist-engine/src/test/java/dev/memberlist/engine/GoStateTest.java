@@ -48,7 +48,7 @@ class GoStateTest {
     }
 
     private static byte[] vsn(Memberlist m) {
-        return m.config.buildVsnArray();
+        return m.ctx.config.buildVsnArray();
     }
 
     private static byte[] bytes(String s) {
@@ -62,7 +62,7 @@ class GoStateTest {
     /** Probes a node and runs the simulation until the round is over, as Go's blocking probeNode. */
     private static long probeNode(GoHarness h, Memberlist m, String node) {
         long start = h.now();
-        m.probe.probeNode(record(m, node));
+        m.ctx.probe.probeNode(record(m, node));
         h.runUntil(() -> !probing(m), Duration.ofSeconds(30));
         return h.now() - start;
     }
@@ -75,11 +75,11 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(1)).setProbeInterval(ms(10)));
             Memberlist m2 = h.host("m2", null);
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
 
             // should ping m2
-            m1.probe.probe();
+            m1.ctx.probe.probe();
             h.runUntil(() -> !probing(m1), ms(100));
 
             assertThat(record(m1, "m2").state).as("m2 not suspected").isEqualTo(NodeState.ALIVE);
@@ -94,10 +94,10 @@ class GoStateTest {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(1)).setProbeInterval(ms(10)));
             Memberlist m2 = h.host("m2", null);
             Memberlist m3 = h.host("m3", null);
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
-            m1.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
-            m1.membership.aliveNode(bogus("m4", 1, vsn(m1)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
+            m1.ctx.membership.aliveNode(bogus("m4", 1, vsn(m1)), null, false);
 
             probeNode(h, m1, "m4");
             assertThat(record(m1, "m4").state).isEqualTo(NodeState.SUSPECT);
@@ -131,23 +131,23 @@ class GoStateTest {
                     .setProbeInterval(ms(100))
                     .setSuspicionMult(5)
                     .setSuspicionMaxTimeoutMult(2));
-            m.membership.aliveNode(aliveOf(m, 1, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(aliveOf(m, 1, vsn(m)), null, true);
 
             // all but one peer are real, alive instances
             for (int j = 0; j < numPeers - 1; j++) {
                 Memberlist peer = h.host("peer-" + j, null);
-                m.membership.aliveNode(aliveOf(peer, 1, vsn(m)), null, false);
+                m.ctx.membership.aliveNode(aliveOf(peer, 1, vsn(m)), null, false);
             }
             // the last one does not answer, though we hold it alive
-            m.membership.aliveNode(bogus("bad", 1, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(bogus("bad", 1, vsn(m)), null, false);
 
             // a probe starts the suspicion
-            m.probe.probeNode(record(m, "bad"));
+            m.ctx.probe.probeNode(record(m, "bad"));
             h.runUntil(() -> record(m, "bad").state == NodeState.SUSPECT, Duration.ofSeconds(1));
             long suspectedAt = h.now();
 
             for (int j = 0; j < confirmations; j++) {
-                m.membership.suspectNode(new Suspect(1, "bad", "peer" + j));
+                m.ctx.membership.suspectNode(new Suspect(1, "bad", "peer" + j));
             }
 
             // right before the timeout the timer has not fired; right after, it has
@@ -168,10 +168,10 @@ class GoStateTest {
         Memberlist m3 = h.host("m3", null);
         Memberlist m4 = h.host("m4", null);
         // Go announces m1..m3 without a version vector: they do not take nacks
-        m1.membership.aliveNode(aliveOf(m1, 1, null), null, true);
-        m1.membership.aliveNode(aliveOf(m2, 1, null), null, false);
-        m1.membership.aliveNode(aliveOf(m3, 1, null), null, false);
-        m1.membership.aliveNode(aliveOf(m4, 1, m4Vsn), null, false);
+        m1.ctx.membership.aliveNode(aliveOf(m1, 1, null), null, true);
+        m1.ctx.membership.aliveNode(aliveOf(m2, 1, null), null, false);
+        m1.ctx.membership.aliveNode(aliveOf(m3, 1, null), null, false);
+        m1.ctx.membership.aliveNode(aliveOf(m4, 1, m4Vsn), null, false);
         // isolate m4 from UDP traffic
         h.firewall("m4").blockPackets = true;
         return new Memberlist[] {m1, m2, m3, m4};
@@ -181,10 +181,10 @@ class GoStateTest {
         return new byte[] {
             (byte) Config.PROTOCOL_VERSION_MIN,
             (byte) Config.PROTOCOL_VERSION_MAX,
-            (byte) m1.config.getProtocolVersion(),
-            (byte) m1.config.getDelegateProtocolMin(),
-            (byte) m1.config.getDelegateProtocolMax(),
-            (byte) m1.config.getDelegateProtocolVersion()
+            (byte) m1.ctx.config.getProtocolVersion(),
+            (byte) m1.ctx.config.getDelegateProtocolMin(),
+            (byte) m1.ctx.config.getDelegateProtocolMax(),
+            (byte) m1.ctx.config.getDelegateProtocolVersion()
         };
     }
 
@@ -195,7 +195,7 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist[] ms = fallbackCluster(h, null);
             Memberlist m1 = ms[0];
-            m1.membership.aliveNode(aliveOf(ms[3], 2, sameProtocolAs(m1)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(ms[3], 2, sameProtocolAs(m1)), null, false);
             long probeTimeMax = ms(200 + 20).toNanos();
 
             long probeTime = probeNode(h, m1, "m4");
@@ -227,8 +227,8 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist[] ms = fallbackCluster(h, null);
             Memberlist m1 = ms[0];
-            m1.membership.aliveNode(aliveOf(ms[3], 2, sameProtocolAs(m1)), null, false);
-            m1.config.setDisableTcpPings(true);
+            m1.ctx.membership.aliveNode(aliveOf(ms[3], 2, sameProtocolAs(m1)), null, false);
+            m1.ctx.config.setDisableTcpPings(true);
 
             long probeTime = probeNode(h, m1, "m4");
 
@@ -250,7 +250,7 @@ class GoStateTest {
             byte[] old = sameProtocolAs(m1);
             old[1] = (byte) Config.PROTOCOL_VERSION_2_COMPATIBLE;
             old[2] = (byte) Config.PROTOCOL_VERSION_2_COMPATIBLE;
-            m1.membership.aliveNode(aliveOf(ms[3], 2, old), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(ms[3], 2, old), null, false);
 
             long probeTime = probeNode(h, m1, "m4");
 
@@ -270,9 +270,9 @@ class GoStateTest {
             Memberlist m2 = h.host("m2", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             Memberlist m3 = h.host("m3", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             long probeTimeMin = ms(2 * 200 - 50).toNanos();
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
-            m1.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
             // node 4 never gets started
             byte[] vsn4 = {
                 (byte) Config.PROTOCOL_VERSION_MIN,
@@ -282,10 +282,10 @@ class GoStateTest {
                 1,
                 1
             };
-            m1.membership.aliveNode(bogus("m4", 1, vsn4), null, false);
+            m1.ctx.membership.aliveNode(bogus("m4", 1, vsn4), null, false);
 
             // start the health in a degraded state
-            m1.awareness.applyDelta(1);
+            m1.ctx.awareness.applyDelta(1);
             assertThat(m1.getHealthScore()).isEqualTo(1);
 
             long probeTime = probeNode(h, m1, "m4");
@@ -306,12 +306,12 @@ class GoStateTest {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             Memberlist m2 = h.host("m2", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             Memberlist m3 = h.host("m3", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
-            m1.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
-            m1.membership.aliveNode(bogus("m4", 1, new byte[6]), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m3, 1, vsn(m3)), null, false);
+            m1.ctx.membership.aliveNode(bogus("m4", 1, new byte[6]), null, false);
 
-            m1.awareness.applyDelta(1);
+            m1.ctx.awareness.applyDelta(1);
             assertThat(m1.getHealthScore()).isEqualTo(1);
 
             assertThat(record(m1, "m4"))
@@ -326,10 +326,10 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             Memberlist m2 = h.host("m2", null);
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
 
-            m1.awareness.applyDelta(1);
+            m1.ctx.awareness.applyDelta(1);
             assertThat(m1.getHealthScore()).isEqualTo(1);
 
             probeNode(h, m1, "m2");
@@ -347,11 +347,11 @@ class GoStateTest {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             Memberlist m2 = h.host("m2", c -> c.setProbeTimeout(ms(10)).setProbeInterval(ms(200)));
             long probeTimeMax = ms(200 + 50).toNanos();
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m1)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m1)), null, false);
             // nodes 3 and 4 never get started
-            m1.membership.aliveNode(bogus("m3", 1, vsn(m1)), null, false);
-            m1.membership.aliveNode(bogus("m4", 1, vsn(m1)), null, false);
+            m1.ctx.membership.aliveNode(bogus("m3", 1, vsn(m1)), null, false);
+            m1.ctx.membership.aliveNode(bogus("m4", 1, vsn(m1)), null, false);
 
             assertThat(m1.getHealthScore()).isZero();
 
@@ -373,10 +373,10 @@ class GoStateTest {
             Memberlist m3 = h.host("m3", null);
             long probeTimeMax = ms(200 + 20).toNanos();
             // no version vectors: the old protocol, without nacks
-            m1.membership.aliveNode(aliveOf(m1, 1, null), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, null), null, false);
-            m1.membership.aliveNode(aliveOf(m3, 1, null), null, false);
-            m1.membership.aliveNode(bogus("m4", 1, null), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, null), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, null), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m3, 1, null), null, false);
+            m1.ctx.membership.aliveNode(bogus("m4", 1, null), null, false);
 
             assertThat(m1.getHealthScore()).isZero();
 
@@ -399,9 +399,9 @@ class GoStateTest {
             Memberlist m2 = h.host("m2", null);
             Alive a1 = aliveOf(m1, 1, vsn(m1));
             Alive a2 = aliveOf(m2, 1, vsn(m2));
-            m1.membership.aliveNode(a1, null, true);
-            m1.membership.aliveNode(a2, null, false);
-            m2.membership.aliveNode(a2, null, true);
+            m1.ctx.membership.aliveNode(a1, null, true);
+            m1.ctx.membership.aliveNode(a2, null, false);
+            m2.ctx.membership.aliveNode(a2, null, true);
 
             // force the state to suspect so a suspect message rides along with the ping; m2
             // refutes it, and the ping succeeds
@@ -420,8 +420,8 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m1 = h.host("m1", c -> c.setProbeTimeout(ms(1)).setProbeInterval(ms(10)));
             Memberlist m2 = h.host("m2", null);
-            m1.membership.aliveNode(aliveOf(m1, 1, null), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, null), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, null), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, null), null, false);
 
             probeNode(h, m1, "m2");
 
@@ -438,8 +438,8 @@ class GoStateTest {
             Memberlist m1 = h.host(
                     "m1", c -> c.setProbeTimeout(Duration.ofSeconds(1)).setProbeInterval(Duration.ofSeconds(10)));
             Memberlist m2 = h.host("m2", null);
-            m1.membership.aliveNode(aliveOf(m1, 1, null), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, null), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, null), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, null), null, false);
 
             // a legit ping
             CompletableFuture<Duration> rtt = m1.pingAsync("m2", m2.advertiseAddress());
@@ -463,20 +463,20 @@ class GoStateTest {
     void resetNodes() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", c -> c.setGossipToTheDeadTime(ms(100)));
-            m.membership.aliveNode(alive("test1", new byte[] {127, 0, 0, 1}, 0, 1, null, vsn(m)), null, false);
-            m.membership.aliveNode(alive("test2", new byte[] {127, 0, 0, 2}, 0, 1, null, vsn(m)), null, false);
-            m.membership.aliveNode(alive("test3", new byte[] {127, 0, 0, 3}, 0, 1, null, vsn(m)), null, false);
-            m.membership.deadNode(new Dead(1, "test2", ""));
+            m.ctx.membership.aliveNode(alive("test1", new byte[] {127, 0, 0, 1}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test2", new byte[] {127, 0, 0, 2}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test3", new byte[] {127, 0, 0, 3}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.deadNode(new Dead(1, "test2", ""));
 
-            m.membership.resetNodes();
-            assertThat(m.membership.nodes).hasSize(3);
-            assertThat(m.membership.nodeMap).as("test2 still mapped").containsKey("test2");
+            m.ctx.membership.resetNodes();
+            assertThat(m.ctx.membership.nodes).hasSize(3);
+            assertThat(m.ctx.membership.nodeMap).as("test2 still mapped").containsKey("test2");
 
             h.runMillis(200);
-            m.membership.resetNodes();
-            assertThat(m.membership.nodes).hasSize(2);
-            assertThat(m.membership.nodeMap).as("test2 unmapped").doesNotContainKey("test2");
-            assertThat(m.membership.estNumNodes()).isEqualTo(2);
+            m.ctx.membership.resetNodes();
+            assertThat(m.ctx.membership.nodes).hasSize(2);
+            assertThat(m.ctx.membership.nodeMap).as("test2 unmapped").doesNotContainKey("test2");
+            assertThat(m.ctx.membership.estNumNodes()).isEqualTo(2);
         }
     }
 
@@ -485,8 +485,8 @@ class GoStateTest {
     void nextSeq() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            assertThat(m.nextSeqNo()).isEqualTo(1);
-            assertThat(m.nextSeqNo()).isEqualTo(2);
+            assertThat(m.ctx.nextSeqNo()).isEqualTo(1);
+            assertThat(m.ctx.nextSeqNo()).isEqualTo(2);
         }
     }
 
@@ -498,8 +498,8 @@ class GoStateTest {
     void setProbeChannels() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.host("m", c -> c.setProbeInterval(ms(10)).setProbeTimeout(ms(5)));
-            m.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
-            m.probe.probeNode(record(m, "gone"));
+            m.ctx.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
+            m.ctx.probe.probeNode(record(m, "gone"));
             long seq = sequenceNum(m);
 
             assertThat(ackHandlerExists(m, seq)).as("missing handler").isTrue();
@@ -530,11 +530,12 @@ class GoStateTest {
             Memberlist m = h.host("m", c -> c.setProbeInterval(ms(10)).setProbeTimeout(Duration.ofSeconds(1)));
 
             // does nothing
-            m.probe.handleAck(new AckResp(0, null), h.now());
+            m.ctx.probe.handleAck(new AckResp(0, null), h.now());
 
             CompletableFuture<Duration> b = m.pingAsync("gone", m.advertiseAddress());
             long seq = sequenceNum(m);
-            m.probe.handleAck(new AckResp(seq, null), h.now());
+            m.ctx.probe.handleAck(new AckResp(seq, null), h.now());
+            h.settle(); // the caller's future completes off the I/O path
 
             assertThat(b).as("handler invoked").isDone();
             assertThat(ackHandlerExists(m, seq)).as("non-reaped handler").isFalse();
@@ -560,15 +561,17 @@ class GoStateTest {
             RecordingPing ping = new RecordingPing();
             Memberlist m = h.host(
                     "m", c -> c.setProbeInterval(ms(10)).setProbeTimeout(ms(5)).setPing(ping));
-            m.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
             byte[] payload = {0, 0, 0};
 
             // does nothing
-            m.probe.handleAck(new AckResp(1, payload), h.now());
+            m.ctx.probe.handleAck(new AckResp(1, payload), h.now());
 
-            m.probe.probeNode(record(m, "gone"));
+            m.ctx.probe.probeNode(record(m, "gone"));
             long seq = sequenceNum(m);
-            m.probe.handleAck(new AckResp(seq, payload), h.now());
+            m.ctx.probe.handleAck(new AckResp(seq, payload), h.now());
+            // the ack is recorded where it is decoded; the strand then ends the round
+            h.settle();
 
             // a complete ack: the probe round ended well, with the payload
             assertThat(probing(m)).isFalse();
@@ -587,14 +590,14 @@ class GoStateTest {
             RecordingPing ping = new RecordingPing();
             Memberlist m = h.host(
                     "m", c -> c.setProbeInterval(ms(10)).setProbeTimeout(ms(5)).setPing(ping));
-            m.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(bogus("gone", 1, vsn(m)), null, false);
 
             // does nothing
-            m.probe.handleNack(new NackResp(1));
+            m.ctx.probe.handleNack(new NackResp(1));
 
-            m.probe.probeNode(record(m, "gone"));
+            m.ctx.probe.probeNode(record(m, "gone"));
             long seq = sequenceNum(m);
-            m.probe.handleNack(new NackResp(seq));
+            m.ctx.probe.handleNack(new NackResp(seq));
 
             // a nack doesn't reap the handler, so an ack may still come up to the reap time
             assertThat(probing(m)).isTrue();
@@ -603,7 +606,8 @@ class GoStateTest {
                     .isTrue();
 
             byte[] payload = {0, 0, 0};
-            m.probe.handleAck(new AckResp(seq, payload), h.now());
+            m.ctx.probe.handleAck(new AckResp(seq, payload), h.now());
+            h.settle();
             assertThat(probing(m)).isFalse();
             assertThat(ping.payload).isEqualTo(payload);
             assertThat(ackHandlerExists(m, seq)).as("non-reaped handler").isFalse();
@@ -619,9 +623,9 @@ class GoStateTest {
             EventLog ch = new EventLog(true);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ch));
 
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
 
-            assertThat(m.membership.nodes).as("should add node").hasSize(1);
+            assertThat(m.ctx.membership.nodes).as("should add node").hasSize(1);
             NodeRecord state = record(m, "test");
             assertThat(state).as("should map node").isNotNull();
             assertThat(state.incarnation).isEqualTo(1);
@@ -630,6 +634,7 @@ class GoStateTest {
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
             // a join event
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             EventLog.Event e = ch.poll();
             assertThat(e).as("no join message").isNotNull();
             assertThat(e.kind()).isEqualTo(EventLog.Kind.JOIN);
@@ -653,11 +658,12 @@ class GoStateTest {
             EventLog ch = new EventLog(true);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ch));
 
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 0, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 0, null, vsn(m)), null, false);
 
-            assertThat(m.membership.nodes).hasSize(1);
+            assertThat(m.ctx.membership.nodes).hasSize(1);
             assertThat(record(m, "test").state).isEqualTo(NodeState.DEAD);
-            assertThat(m.membership.estNumNodes()).isEqualTo(1);
+            assertThat(m.ctx.membership.estNumNodes()).isEqualTo(1);
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll()).as("no join").isNull();
             assertThat(numQueued(m)).isZero();
             assertThat(m.members()).isEmpty();
@@ -665,7 +671,7 @@ class GoStateTest {
                     .extracting(Node::name, Node::state)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("test", NodeState.DEAD));
             assertThat(m.stateCounts().get(NodeState.DEAD)).isEqualTo(1);
-            assertThat(m.membership.localStates())
+            assertThat(m.ctx.membership.localStates())
                     .extracting(PushNodeState::name)
                     .containsExactly("test");
         }
@@ -678,9 +684,10 @@ class GoStateTest {
             EventLog ted = new EventLog(false);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ted));
             Alive a = alive("test", LOCALHOST, 0, 1, null, vsn(m));
-            m.membership.aliveNode(a, null, false);
+            m.ctx.membership.aliveNode(a, null, false);
 
             // listen only after the first join
+            h.settle(); // the first join reaches the delegate before it listens
             ted.toggle(true);
 
             // make suspect
@@ -689,15 +696,16 @@ class GoStateTest {
             state.stateChange -= Duration.ofHours(1).toNanos();
 
             // old incarnation number: no change
-            m.membership.aliveNode(a, null, false);
+            m.ctx.membership.aliveNode(a, null, false);
             assertThat(state.state).as("update with old incarnation!").isEqualTo(NodeState.SUSPECT);
 
             // reset to alive now
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
             assertThat(state.state).as("no update with new incarnation!").isEqualTo(NodeState.ALIVE);
             assertThat(h.now() - state.stateChange)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ted.poll()).as("no join message").isNull();
             assertThat(numQueued(m)).isEqualTo(1);
         }
@@ -709,18 +717,20 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             EventLog ted = new EventLog(false);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ted));
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
 
+            h.settle(); // the first join reaches the delegate before it listens
             ted.toggle(true);
 
             NodeRecord state = record(m, "test");
             long stateTime = state.stateChange;
             h.runMillis(5);
 
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
             assertThat(state.state).as("non idempotent").isEqualTo(NodeState.ALIVE);
             assertThat(state.stateChange).as("should not change state").isEqualTo(stateTime);
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ted.poll()).as("no join message").isNull();
             assertThat(numQueued(m)).as("only one queued message").isEqualTo(1);
         }
@@ -733,15 +743,17 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             EventLog ted = new EventLog(false);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ted));
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, bytes("val1"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, bytes("val1"), vsn(m)), null, false);
 
+            h.settle(); // the first join reaches the delegate before it listens
             ted.toggle(true);
 
             NodeRecord state = record(m, "test");
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 2, bytes("val2"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, bytes("val2"), vsn(m)), null, false);
 
             assertThat(state.meta).as("meta did not update").isEqualTo(bytes("val2"));
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             EventLog.Event e = ted.poll();
             assertThat(e).as("missing event!").isNotNull();
             assertThat(e.kind()).isEqualTo(EventLog.Kind.UPDATE);
@@ -756,12 +768,12 @@ class GoStateTest {
     void aliveNodeRefute() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
 
             // conflicting alive
-            m.membership.aliveNode(alive("m", LOCALHOST, 0, 2, bytes("foo"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("m", LOCALHOST, 0, 2, bytes("foo"), vsn(m)), null, false);
 
             NodeRecord state = record(m, "m");
             assertThat(state.state).as("should still be alive").isEqualTo(NodeState.ALIVE);
@@ -780,13 +792,13 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", c -> c.setDeadNodeReclaimTime(ms(10)));
             String nodeName = "test";
-            m.membership.aliveNode(alive(nodeName, LOCALHOST, 8000, 1, null, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(alive(nodeName, LOCALHOST, 8000, 1, null, vsn(m)), null, true);
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
 
             // conflicting alive
             byte[] other = {127, 0, 0, 2};
-            m.membership.aliveNode(alive(nodeName, other, 9000, 2, bytes("foo"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive(nodeName, other, 9000, 2, bytes("foo"), vsn(m)), null, false);
 
             NodeRecord state = record(m, nodeName);
             assertThat(state.state).as("should still be alive").isEqualTo(NodeState.ALIVE);
@@ -796,8 +808,8 @@ class GoStateTest {
             assertThat(numQueued(m)).isZero();
 
             // change the node to dead
-            m.membership.deadNode(new Dead(2, nodeName, ""));
-            m.gossip.broadcasts.reset();
+            m.ctx.membership.deadNode(new Dead(2, nodeName, ""));
+            m.ctx.gossip.broadcasts.reset();
             assertThat(record(m, nodeName).state).as("should be dead").isEqualTo(NodeState.DEAD);
 
             // Go sleeps DeadNodeReclaimTime and then checks "now - StateChange > reclaim time",
@@ -805,7 +817,7 @@ class GoStateTest {
             h.run(ms(10).plusNanos(1));
 
             // new alive node
-            m.membership.aliveNode(alive(nodeName, other, 9000, 3, bytes("foo"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive(nodeName, other, 9000, 3, bytes("foo"), vsn(m)), null, false);
 
             state = record(m, nodeName);
             assertThat(state.state).as("should still be alive").isEqualTo(NodeState.ALIVE);
@@ -822,8 +834,8 @@ class GoStateTest {
     void suspectNodeNoNode() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.suspectNode(new Suspect(1, "test", ""));
-            assertThat(m.membership.nodes).as("don't expect nodes").isEmpty();
+            m.ctx.membership.suspectNode(new Suspect(1, "test", ""));
+            assertThat(m.ctx.membership.nodes).as("don't expect nodes").isEmpty();
         }
     }
 
@@ -832,10 +844,10 @@ class GoStateTest {
     void suspectNode() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", c -> c.setProbeInterval(ms(1)).setSuspicionMult(1));
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
             record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
 
-            m.membership.suspectNode(new Suspect(1, "test", ""));
+            m.ctx.membership.suspectNode(new Suspect(1, "test", ""));
 
             assertThat(record(m, "test").state).isEqualTo(NodeState.SUSPECT);
             long change = record(m, "test").stateChange;
@@ -862,23 +874,23 @@ class GoStateTest {
     void suspectNodeDoubleSuspect() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
             NodeRecord state = record(m, "test");
             state.stateChange -= Duration.ofHours(1).toNanos();
 
             Suspect s = new Suspect(1, "test", "");
-            m.membership.suspectNode(s);
+            m.ctx.membership.suspectNode(s);
 
             assertThat(state.state).isEqualTo(NodeState.SUSPECT);
             long change = state.stateChange;
             assertThat(h.now() - change)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
             h.runMillis(5);
 
             // suspect again
-            m.membership.suspectNode(s);
+            m.ctx.membership.suspectNode(s);
 
             assertThat(state.stateChange).as("unexpected state change").isEqualTo(change);
             assertThat(numQueued(m)).isZero();
@@ -890,13 +902,13 @@ class GoStateTest {
     void suspectNodeOldSuspect() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
             NodeRecord state = record(m, "test");
             state.stateChange -= Duration.ofHours(1).toNanos();
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
 
-            m.membership.suspectNode(new Suspect(1, "test", ""));
+            m.ctx.membership.suspectNode(new Suspect(1, "test", ""));
 
             assertThat(state.state).isEqualTo(NodeState.ALIVE);
             assertThat(numQueued(m)).isZero();
@@ -908,12 +920,12 @@ class GoStateTest {
     void suspectNodeRefute() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
             assertThat(m.getHealthScore()).isZero();
 
-            m.membership.suspectNode(new Suspect(1, "m", ""));
+            m.ctx.membership.suspectNode(new Suspect(1, "m", ""));
 
             assertThat(record(m, "m").state).as("should still be alive").isEqualTo(NodeState.ALIVE);
             assertThat(numQueued(m)).as("only one queued message").isEqualTo(1);
@@ -933,13 +945,13 @@ class GoStateTest {
     void refutationReplacesOlderAliveAboutUs() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
             assertThat(numQueued(m)).isEqualTo(1);
 
-            m.membership.suspectNode(new Suspect(1, "m", "other"));
+            m.ctx.membership.suspectNode(new Suspect(1, "m", "other"));
 
             assertThat(numQueued(m)).as("Go: 2").isEqualTo(1);
-            byte[] msg = dev.memberlist.engine.broadcast.QueueView.messages(m.gossip.broadcasts, false)
+            byte[] msg = dev.memberlist.engine.broadcast.QueueView.messages(m.ctx.gossip.broadcasts, false)
                     .get(0);
             assertThat(decodeAlive(msg).incarnation()).isEqualTo(2);
         }
@@ -960,8 +972,8 @@ class GoStateTest {
     void deadNodeNoNode() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.deadNode(new Dead(1, "test", ""));
-            assertThat(m.membership.nodes).as("don't expect nodes").isEmpty();
+            m.ctx.membership.deadNode(new Dead(1, "test", ""));
+            assertThat(m.ctx.membership.nodes).as("don't expect nodes").isEmpty();
         }
     }
 
@@ -972,14 +984,16 @@ class GoStateTest {
             EventLog ch = new EventLog(true);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ch));
             String nodeName = "node1";
-            m.membership.aliveNode(alive(nodeName, LOCALHOST, 8000, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive(nodeName, LOCALHOST, 8000, 1, null, vsn(m)), null, false);
 
             // the join event
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll().kind()).isEqualTo(EventLog.Kind.JOIN);
 
-            m.membership.deadNode(new Dead(1, nodeName, nodeName));
+            m.ctx.membership.deadNode(new Dead(1, nodeName, nodeName));
 
             // the leave event; unlike Go (whose Node.State is always StateAlive), it shows Left
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             EventLog.Event leave = ch.poll();
             assertThat(leave.kind()).isEqualTo(EventLog.Kind.LEAVE);
             assertThat(leave.node().state()).isEqualTo(NodeState.LEFT);
@@ -990,8 +1004,9 @@ class GoStateTest {
 
             // a new alive node reclaims the name of the left one at once
             byte[] other = {127, 0, 0, 2};
-            m.membership.aliveNode(alive(nodeName, other, 9000, 3, bytes("foo"), vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive(nodeName, other, 9000, 3, bytes("foo"), vsn(m)), null, false);
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll().kind()).isEqualTo(EventLog.Kind.JOIN);
             NodeRecord state = record(m, nodeName);
             assertThat(state.state).as("should still be alive").isEqualTo(NodeState.ALIVE);
@@ -1007,20 +1022,22 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             EventLog ch = new EventLog(true);
             Memberlist m = h.unstarted("m", c -> c.setEvents(ch));
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
 
             // the join event
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll().kind()).isEqualTo(EventLog.Kind.JOIN);
 
             NodeRecord state = record(m, "test");
             state.stateChange -= Duration.ofHours(1).toNanos();
 
-            m.membership.deadNode(new Dead(1, "test", ""));
+            m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
             assertThat(state.state).isEqualTo(NodeState.DEAD);
             assertThat(h.now() - state.stateChange)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             EventLog.Event leave = ch.poll();
             assertThat(leave).as("no leave message").isNotNull();
             assertThat(leave.kind()).isEqualTo(EventLog.Kind.LEAVE);
@@ -1038,20 +1055,21 @@ class GoStateTest {
     void deadNodeDouble() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
             record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
 
-            m.membership.deadNode(new Dead(1, "test", ""));
+            m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
 
             // notify after the first dead
             EventLog ch = new EventLog(true);
-            m.config.setEvents(ch);
+            m.ctx.config.setEvents(ch);
 
             // should do nothing
-            m.membership.deadNode(new Dead(2, "test", ""));
+            m.ctx.membership.deadNode(new Dead(2, "test", ""));
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll()).as("should not get leave").isNull();
             assertThat(numQueued(m)).isZero();
         }
@@ -1062,10 +1080,10 @@ class GoStateTest {
     void deadNodeOldDead() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
             record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
 
-            m.membership.deadNode(new Dead(1, "test", ""));
+            m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
             assertThat(record(m, "test").state).isEqualTo(NodeState.ALIVE);
         }
@@ -1077,12 +1095,12 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
             Alive a = alive("test", LOCALHOST, 0, 10, null, vsn(m));
-            m.membership.aliveNode(a, null, false);
+            m.ctx.membership.aliveNode(a, null, false);
 
-            m.membership.deadNode(new Dead(10, "test", ""));
+            m.ctx.membership.deadNode(new Dead(10, "test", ""));
 
             // replay alive at the same incarnation
-            m.membership.aliveNode(a, null, false);
+            m.ctx.membership.aliveNode(a, null, false);
 
             // should remain dead
             assertThat(record(m, "test").state).isEqualTo(NodeState.DEAD);
@@ -1094,12 +1112,12 @@ class GoStateTest {
     void deadNodeRefute() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
+            m.ctx.membership.aliveNode(alive("m", LOCALHOST, 0, 1, null, vsn(m)), null, true);
 
-            m.gossip.broadcasts.reset();
+            m.ctx.gossip.broadcasts.reset();
             assertThat(m.getHealthScore()).isZero();
 
-            m.membership.deadNode(new Dead(1, "m", ""));
+            m.ctx.membership.deadNode(new Dead(1, "m", ""));
 
             assertThat(record(m, "m").state).as("should still be alive").isEqualTo(NodeState.ALIVE);
             assertThat(numQueued(m)).as("only one queued message").isEqualTo(1);
@@ -1115,11 +1133,11 @@ class GoStateTest {
     void mergeState() {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.aliveNode(alive("test1", new byte[] {127, 0, 0, 1}, 0, 1, null, vsn(m)), null, false);
-            m.membership.aliveNode(alive("test2", new byte[] {127, 0, 0, 2}, 0, 1, null, vsn(m)), null, false);
-            m.membership.aliveNode(alive("test3", new byte[] {127, 0, 0, 3}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test1", new byte[] {127, 0, 0, 1}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test2", new byte[] {127, 0, 0, 2}, 0, 1, null, vsn(m)), null, false);
+            m.ctx.membership.aliveNode(alive("test3", new byte[] {127, 0, 0, 3}, 0, 1, null, vsn(m)), null, false);
 
-            m.membership.suspectNode(new Suspect(1, "test1", ""));
+            m.ctx.membership.suspectNode(new Suspect(1, "test1", ""));
 
             // Go's remote states carry no version vector
             List<PushNodeState> remote = List.of(
@@ -1130,9 +1148,9 @@ class GoStateTest {
 
             // listen for changes
             EventLog eventCh = new EventLog(true);
-            m.config.setEvents(eventCh);
+            m.ctx.config.setEvents(eventCh);
 
-            m.membership.mergeState(remote);
+            m.ctx.membership.mergeState(remote);
 
             assertThat(record(m, "test1").state).isEqualTo(NodeState.ALIVE);
             assertThat(record(m, "test1").incarnation).isEqualTo(2);
@@ -1143,10 +1161,12 @@ class GoStateTest {
             assertThat(record(m, "test4").state).isEqualTo(NodeState.ALIVE);
             assertThat(record(m, "test4").incarnation).isEqualTo(2);
 
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             EventLog.Event e = eventCh.poll();
             assertThat(e).as("expect join").isNotNull();
             assertThat(e.kind()).isEqualTo(EventLog.Kind.JOIN);
             assertThat(e.node().name()).isEqualTo("test4");
+            h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(eventCh.poll()).as("unexpected event").isNull();
         }
     }
@@ -1173,13 +1193,13 @@ class GoStateTest {
             EventLog ch = new EventLog(true);
             Memberlist m1 = h.host("m1", c -> c.setGossipInterval(ms(10)));
             Memberlist m2 = h.host("m2", c -> c.setEvents(ch).setGossipInterval(ms(10)));
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
             // Go's m3 is bound to the wrong address by mistake: a3 is never reachable
-            m1.membership.aliveNode(bogus("m3", 1, vsn(m1)), null, false);
+            m1.ctx.membership.aliveNode(bogus("m3", 1, vsn(m1)), null, false);
 
             // gossip should send all this to m2
-            m1.gossip.gossip();
+            m1.ctx.gossip.gossip();
             h.runMillis(3);
 
             assertThat(joins(ch)).containsExactlyInAnyOrder("m2", "m1", "m3");
@@ -1193,21 +1213,21 @@ class GoStateTest {
             EventLog ch = new EventLog(true);
             Memberlist m1 = h.host("m1", c -> c.setGossipInterval(ms(1)).setGossipToTheDeadTime(ms(100)));
             Memberlist m2 = h.host("m2", c -> c.setEvents(ch));
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
             assertThat(joins(ch)).as("m2's own join at start").containsExactly("m2");
 
             // nothing goes to m2 here: it has been dead for 2x the GossipToTheDeadTime
             NodeRecord r = record(m1, "m2");
             r.state = NodeState.DEAD;
             r.stateChange = h.now() - ms(200).toNanos();
-            m1.gossip.gossip();
+            m1.ctx.gossip.gossip();
             h.runMillis(50);
             assertThat(joins(ch)).as("shouldn't get gossip").containsExactly("m2");
 
             // m2 gets gossip: its state changed within GossipToTheDeadTime
             r.stateChange = h.now() - ms(20).toNanos();
-            m1.gossip.gossip();
+            m1.ctx.gossip.gossip();
             h.runMillis(3);
             assertThat(joins(ch)).containsExactly("m2", "m1");
         }
@@ -1222,10 +1242,10 @@ class GoStateTest {
                     "m1", c -> c.setGossipInterval(Duration.ofSeconds(10)).setPushPullInterval(ms(1)));
             Memberlist m2 = h.host(
                     "m2", c -> c.setGossipInterval(Duration.ofSeconds(10)).setEvents(ch));
-            m1.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
-            m1.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
+            m1.ctx.membership.aliveNode(aliveOf(m1, 1, vsn(m1)), null, true);
+            m1.ctx.membership.aliveNode(aliveOf(m2, 1, vsn(m2)), null, false);
 
-            m1.pushPull.pushPull();
+            m1.ctx.pushPull.pushPull();
             h.runMillis(3);
 
             // m2's own join (from its start; Go's comes from the push-pull) and m1's
@@ -1280,17 +1300,17 @@ class GoStateTest {
     private static void verifyProtocolSingle(byte[][] a, byte[][] b, boolean expect) {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
-            m.membership.nodes.clear();
+            m.ctx.membership.nodes.clear();
             for (int i = 0; i < a.length; i++) {
                 NodeRecord r = new NodeRecord("local " + i, LOCALHOST, 0, null, NodeState.ALIVE);
                 r.setVsn(a[i]);
-                m.membership.nodes.add(r);
+                m.ctx.membership.nodes.add(r);
             }
             List<PushNodeState> remote = new ArrayList<>();
             for (int i = 0; i < b.length; i++) {
                 remote.add(new PushNodeState("node " + i, null, 0, null, 0, NodeState.ALIVE.code(), b[i]));
             }
-            String err = m.membership.verifyProtocol(remote);
+            String err = m.ctx.membership.verifyProtocol(remote);
             assertThat(err == null)
                     .as("A: %s B: %s err: %s", java.util.Arrays.deepToString(a), java.util.Arrays.deepToString(b), err)
                     .isEqualTo(expect);

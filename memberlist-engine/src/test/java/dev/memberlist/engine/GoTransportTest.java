@@ -34,7 +34,7 @@ class GoTransportTest {
             assertThat(num.join()).isEqualTo(1);
 
             assertThat(m2.members()).hasSize(2);
-            assertThat(m2.membership.estNumNodes()).isEqualTo(2);
+            assertThat(m2.ctx.membership.estNumNodes()).isEqualTo(2);
         }
     }
 

@@ -114,7 +114,7 @@ class PipelineFuzzTest {
             } else {
                 pkt = d.consumeRemainingAsBytes();
             }
-            h.m.packets.ingestPacket(new Packet(pkt, FROM));
+            h.m.ctx.packets.ingestPacket(new Packet(pkt, FROM));
             h.sim.runFor(Duration.ofMillis(50));
             h.assertHealthy();
             if (expectedDrop != null) {
@@ -159,7 +159,7 @@ class PipelineFuzzTest {
             boolean peerCloses = d.consumeBoolean();
 
             FakeConnection conn = new FakeConnection();
-            h.m.streams.handleConn(conn);
+            h.m.ctx.streams.handleConn(conn);
             for (byte[] c : chunks) {
                 conn.deliver(c);
             }
@@ -167,7 +167,7 @@ class PipelineFuzzTest {
                 conn.deliverClose();
             }
             // past the stream deadline (tcpTimeout), so an incomplete stream is given up
-            h.sim.runFor(h.m.config.getTcpTimeout().plusSeconds(1));
+            h.sim.runFor(h.m.ctx.config.getTcpTimeout().plusSeconds(1));
             h.assertHealthy();
             assertThat(conn.closed).as("stream left open").isTrue();
             assertThat(h.pushPullRequests()).as("push-pull slots taken").isZero();
@@ -185,7 +185,7 @@ class PipelineFuzzTest {
     private static void assertValidReply(Harness h, byte[] reply) {
         StreamLayer.StreamMsg msg;
         try {
-            msg = h.m.streams.decodeFrame(reply);
+            msg = h.m.ctx.streams.decodeFrame(reply);
         } catch (DecodeException e) {
             throw new AssertionError("reply does not decode", e);
         }
@@ -240,7 +240,7 @@ class PipelineFuzzTest {
             try {
                 Field f = StreamLayer.class.getDeclaredField("pushPullRequests");
                 f.setAccessible(true);
-                return ((AtomicInteger) f.get(m.streams)).get();
+                return ((AtomicInteger) f.get(m.ctx.streams)).get();
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }

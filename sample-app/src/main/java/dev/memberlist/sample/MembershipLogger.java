@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Logs every membership change this node sees, one INFO line each. This is all it takes to
- * react to the cluster: the starter publishes the changes as application events, on its own
- * thread ({@code memberlist-events}), in the order the node saw them.
+ * react to the cluster: the starter publishes the changes as application events, in the order
+ * the node saw them, on the node's delegate queue ({@code memberlist-delegate-*} threads), never
+ * on the protocol's path.
  */
 @Component
 public class MembershipLogger {

@@ -6,7 +6,7 @@ import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
 import dev.memberlist.engine.Warmup;
 import dev.memberlist.engine.broadcast.TransmitLimitedQueue;
-import dev.memberlist.engine.scheduler.ExecutorScheduler;
+import dev.memberlist.engine.scheduler.Strand;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.transport.fault.DelayedInboundTransport;
 import dev.memberlist.engine.transport.net.NetTransport;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * scenarios run against both. Run it as {@code java -jar memberlist-peer.jar -nodes 3}.
  */
 public final class PeerMain {
-    private static final Set<String> BOOLEANS = Set.of("compress", "v");
+    private static final Set<String> BOOLEANS = Set.of("compress", "tcp-ping", "v");
     private static final Set<String> FLAGS = Set.of(
             "nodes",
             "name",
@@ -56,6 +56,8 @@ public final class PeerMain {
             "indirect-checks",
             "awareness-max",
             "suspicion-max-mult",
+            "label",
+            "tcp-ping",
             "v");
 
     private final PrintStream stdout;
@@ -123,6 +125,8 @@ public final class PeerMain {
         int indirect = f.integer("indirect-checks", -1);
         int awarenessMax = f.integer("awareness-max", 0);
         int suspicionMaxMult = f.integer("suspicion-max-mult", 0);
+        String label = f.string("label", "");
+        boolean tcpPing = f.bool("tcp-ping", true);
 
         Keyring keyring = null;
         if (!keys.isEmpty()) {
@@ -145,7 +149,9 @@ public final class PeerMain {
                     .setAdvertiseAddr(bind)
                     .setAdvertisePort(port + i)
                     .setEnableCompression(compress)
-                    .setKeyring(keyring);
+                    .setKeyring(keyring)
+                    .setLabel(label)
+                    .setDisableTcpPings(!tcpPing);
             if (probeInterval > 0) {
                 c.setProbeInterval(Duration.ofMillis(probeInterval));
             }
@@ -180,7 +186,7 @@ public final class PeerMain {
                     .bindAddrs(bind)
                     .bindPort(port + i)
                     .build());
-            n.slow = new DelayedInboundTransport(n.net, new ExecutorScheduler("delay-" + name));
+            n.slow = new DelayedInboundTransport(n.net, new Strand("delay " + name));
             c.setTransport(n.slow).setDelegate(n).setEvents(n);
             int mult = c.getRetransmitMult();
             n.queue = new TransmitLimitedQueue(() -> n.m == null ? 1 : n.m.numMembers(), mult);
@@ -419,6 +425,19 @@ public final class PeerMain {
                     return;
                 }
                 n.slow.setInboundDelay(Duration.ofMillis(d));
+            }
+            case "stall" -> {
+                int d;
+                try {
+                    d = Integer.parseInt(rest(f, 2).trim());
+                } catch (NumberFormatException e) {
+                    d = -1;
+                }
+                if (d < 0) {
+                    emit(PeerNode.map("ev", "error", "self", n.name, "error", "bad stall: " + rest(f, 2)));
+                    return;
+                }
+                n.stallMillis = d;
             }
             case "broadcast" -> n.remember(rest(f, 2));
             case "send", "sendbe" -> {

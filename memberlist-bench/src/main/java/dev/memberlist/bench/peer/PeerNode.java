@@ -28,6 +28,9 @@ final class PeerNode implements NodeDelegate, EventDelegate {
     NetTransport net;
     DelayedInboundTransport slow;
     volatile boolean dead;
+    /** How long notifyMsg blocks on every message: the {@code stall} command. */
+    volatile long stallMillis;
+
     TransmitLimitedQueue queue;
     private final Set<String> seen = new HashSet<>();
 
@@ -45,6 +48,14 @@ final class PeerNode implements NodeDelegate, EventDelegate {
 
     @Override
     public void notifyMsg(byte[] msg) {
+        long stall = stallMillis;
+        if (stall > 0) {
+            try {
+                Thread.sleep(stall); // an application doing slow work on each message
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (msg.length == 0) {
             return;
         }

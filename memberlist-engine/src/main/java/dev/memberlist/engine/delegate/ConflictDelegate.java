@@ -2,7 +2,10 @@ package dev.memberlist.engine.delegate;
 
 import dev.memberlist.engine.Node;
 
-/** Two nodes claim one name from different addresses. */
+/**
+ * Two nodes claim one name from different addresses. Delivered on the node's delegate queue, in
+ * order with the events, off the protocol's path.
+ */
 @FunctionalInterface
 public interface ConflictDelegate {
     /**

@@ -3,7 +3,10 @@ package dev.memberlist.engine.delegate;
 import dev.memberlist.engine.Node;
 import java.util.List;
 
-/** Vets a whole remote cluster before a join merges it into ours. */
+/**
+ * Vets a whole remote cluster before a join merges it into ours. Called on the stream side of
+ * the push-pull, off the protocol's path, as Go calls it on the stream's goroutine.
+ */
 @FunctionalInterface
 public interface MergeDelegate {
     /**

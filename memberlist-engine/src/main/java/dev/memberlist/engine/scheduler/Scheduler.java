@@ -1,29 +1,31 @@
 package dev.memberlist.engine.scheduler;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The single protocol thread of one node, and its clock. Every state change of a node runs
- * through its scheduler, so the protocol needs no locks; I/O threads only decode and hand off.
+ * A node's protocol strand and its clock: tasks run one at a time, in order, so the protocol
+ * needs no locks.
  *
- * <p>Two implementations: {@link ExecutorScheduler} (a real thread, the system clock) and the
- * schedulers of a {@link Simulation} (virtual time, one thread for thousands of nodes,
- * deterministic for a given seed).
+ * <p>Two implementations: {@link Strand} (a serial strand over the JVM's shared protocol pool,
+ * the system clock) and the schedulers of a {@link Simulation} (virtual time, one thread for
+ * thousands of nodes, deterministic for a given seed).
  */
-public interface Scheduler {
+public interface Scheduler extends Executor {
     /** Monotonic time in nanoseconds, for intervals and timeouts. */
     long nanoTime();
 
     /** Wall-clock time in milliseconds since the epoch (virtual in a simulation). */
     long currentTimeMillis();
 
-    /** Runs the task on the protocol thread, after the tasks already submitted. */
+    /** Runs the task on the strand, after the tasks already submitted. */
+    @Override
     void execute(Runnable task);
 
-    /** Runs the task on the protocol thread after the delay. */
+    /** Runs the task on the strand after the delay. */
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 
-    /** True when called from this scheduler's protocol thread. */
+    /** True when called from a task of this strand. */
     boolean inSchedulerThread();
 
     /** True for virtual time, where blocking waits would never end. */
@@ -31,6 +33,6 @@ public interface Scheduler {
         return false;
     }
 
-    /** Stops running tasks; pending ones are dropped. */
+    /** Stops running tasks; pending ones are dropped. Touches no other strand. */
     void shutdown();
 }

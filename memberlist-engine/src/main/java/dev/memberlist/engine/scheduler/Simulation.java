@@ -57,7 +57,7 @@ public final class Simulation {
         return executed;
     }
 
-    /** A protocol thread on this clock. */
+    /** A strand on this clock. */
     public Scheduler newScheduler(String name) {
         return new VirtualScheduler(name);
     }

@@ -6,7 +6,7 @@ import dev.memberlist.engine.metrics.Metrics;
  * Lifeguard's local health awareness (Go's awareness.go): a score in {@code [0, max - 1]}
  * that rises when this node seems to be the slow one and scales its probe interval.
  *
- * <p>Changed only on the protocol thread; the score is volatile so that any thread may read it
+ * <p>Changed only on the node's strand; the score is volatile so that any thread may read it
  * (Go guards it with a lock for the same reason).
  */
 public final class Awareness {

@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
 /**
  * Lifeguard's dynamic suspicion (Go's suspicion.go): a timer that starts at {@code max} and
  * shrinks toward {@code min} as independent confirmations arrive, reaching {@code min} at
- * {@code k} confirmations. Used only on the protocol thread.
+ * {@code k} confirmations. Used only on the node's strand.
  */
 public final class Suspicion {
     private static final long SECOND = 1_000_000_000L;

@@ -9,7 +9,7 @@ import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
 import dev.memberlist.engine.Warmup;
 import dev.memberlist.engine.delegate.EventDelegate;
-import dev.memberlist.engine.scheduler.ExecutorScheduler;
+import dev.memberlist.engine.scheduler.Strand;
 import dev.memberlist.engine.transport.fault.LinkFaults.Rule;
 import dev.memberlist.engine.transport.net.NetTransport;
 import dev.memberlist.engine.transport.net.NetTransportConfig;
@@ -48,7 +48,7 @@ class LossyLoopbackTest {
                 .bindPort(0)
                 .connectTimeout(Duration.ofSeconds(1))
                 .build());
-        FaultyTransport faulty = new FaultyTransport(net, name, faults, new ExecutorScheduler("faults-" + name));
+        FaultyTransport faulty = new FaultyTransport(net, name, faults, new Strand("faults-" + name));
         Memberlist m = Memberlist.create(Config.local()
                 .setName(name)
                 .setBindAddr("127.0.0.1")

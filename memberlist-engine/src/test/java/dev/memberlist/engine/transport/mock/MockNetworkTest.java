@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Address;
-import dev.memberlist.engine.scheduler.ExecutorScheduler;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.scheduler.Simulation;
+import dev.memberlist.engine.scheduler.Strand;
 import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.transport.StreamConnection;
@@ -562,10 +562,10 @@ class MockNetworkTest {
 
     /** Two nodes on real protocol threads: the listener hands off, the answer comes back. */
     @Test
-    void realTimeWithTwoExecutorSchedulers() throws Exception {
+    void realTimeWithTwoStrands() throws Exception {
         MockNetwork net = new MockNetwork();
-        ExecutorScheduler sa = new ExecutorScheduler("mock-a");
-        ExecutorScheduler sb = new ExecutorScheduler("mock-b");
+        Strand sa = new Strand("mock-a");
+        Strand sb = new Strand("mock-b");
         try {
             MockTransport a = net.newTransport("a");
             MockTransport b = net.newTransport("b");

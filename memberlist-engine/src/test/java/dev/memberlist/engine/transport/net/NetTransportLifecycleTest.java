@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.StreamConnection;
@@ -60,10 +61,15 @@ class NetTransportLifecycleTest {
             assertThatThrownBy(() -> net.start(on("127.0.0.1", port), new Recorders.Listener()))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("TCP listener on \"127.0.0.1\" port " + port);
-            // the UDP socket bound before the failure was closed again
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
-                assertThat(udp.getLocalPort()).isEqualTo(port);
-            }
+            // the UDP socket bound before the failure was closed again; NIO releases the port of a
+            // channel closed while registered with a selector only when its event loop deregisters it
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> {
+                        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                            assertThat(udp.getLocalPort()).isEqualTo(port);
+                        }
+                    });
         }
     }
 

@@ -9,10 +9,6 @@ import dev.memberlist.spring.boot.autoconfigure.event.MemberJoinedEvent;
 import dev.memberlist.spring.boot.autoconfigure.event.MemberLeftEvent;
 import dev.memberlist.spring.boot.autoconfigure.event.MemberMessageEvent;
 import dev.memberlist.spring.boot.autoconfigure.event.MemberUpdatedEvent;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,25 +17,24 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Publishes the node's membership changes and user messages as application events. The
- * engine calls its delegates on the protocol thread, which must never wait for a listener, so
- * events are handed to one dedicated thread: listeners see them in order, off the protocol.
+ * Publishes the node's membership changes and user messages as application events. The engine
+ * calls its event delegates and {@code notifyMsg} on the node's delegate queue, one at a time,
+ * in order and off the protocol's path, so events are published right there: listeners see them
+ * in order, and a slow listener delays only the events behind it (the engine bounds and counts
+ * what waits), never failure detection.
  */
 class MemberlistEventPublisher implements DisposableBean {
 
-    static final String THREAD_NAME = "memberlist-events";
+    /** The engine's delegate threads, which listeners run on. */
+    static final String THREAD_PREFIX = "memberlist-delegate-";
 
     private static final Log logger = LogFactory.getLog(MemberlistEventPublisher.class);
 
     private final ApplicationEventPublisher publisher;
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
-        Thread thread = new Thread(runnable, THREAD_NAME);
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private volatile Memberlist memberlist;
+
+    private volatile boolean closed;
 
     MemberlistEventPublisher(ApplicationEventPublisher publisher) {
         this.publisher = publisher;
@@ -80,28 +75,19 @@ class MemberlistEventPublisher implements DisposableBean {
 
     private void publish(Function<Memberlist, ApplicationEvent> event) {
         Memberlist source = this.memberlist;
-        if (source == null) {
+        if (source == null || this.closed) {
+            // not bound yet, or the context is closing: nobody is listening any more
             return;
         }
         try {
-            this.executor.execute(() -> {
-                try {
-                    this.publisher.publishEvent(event.apply(source));
-                } catch (RuntimeException ex) {
-                    logger.warn("A memberlist event listener failed", ex);
-                }
-            });
-        } catch (RejectedExecutionException ex) {
-            // the context is closing; nobody is listening any more
+            this.publisher.publishEvent(event.apply(source));
+        } catch (RuntimeException ex) {
+            logger.warn("A memberlist event listener failed", ex);
         }
     }
 
     @Override
-    public void destroy() throws InterruptedException {
-        this.executor.shutdown();
-        // deliver what the node's leave queued, but never hold up shutdown for long
-        if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
-            this.executor.shutdownNow();
-        }
+    public void destroy() {
+        this.closed = true;
     }
 }
