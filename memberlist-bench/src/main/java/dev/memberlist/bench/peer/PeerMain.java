@@ -137,8 +137,14 @@ public final class PeerMain {
             keyring = Keyring.create(ks, ks.get(0));
         }
 
-        // a JVM's first join is slow while its code is cold; get that done before announcing ready
-        Warmup.loopback();
+        // a JVM runs cold code slowly and then spends minutes compiling it at memberlist's light
+        // pace; run the protocol fast with these settings for a while before announcing ready
+        Warmup.protocol(
+                Config.profile(profile)
+                        .setEnableCompression(compress)
+                        .setKeyring(keyring)
+                        .setLabel(label),
+                WARMUP);
         for (int i = 0; i < nodes; i++) {
             Config c = Config.profile(profile);
             String name = nodes > 1 ? prefix + "-" + i : prefix;
@@ -269,6 +275,9 @@ public final class PeerMain {
     }
 
     private static final int STARTER_THREADS = 8;
+
+    /** How long the protocol runs fast before the nodes start: see {@link Warmup#protocol}. */
+    private static final Duration WARMUP = Duration.ofSeconds(1);
 
     /**
      * How long a failed start-up join is retried. Drivers start one peer process after another a

@@ -1,21 +1,22 @@
 package dev.memberlist.engine.scheduler;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The threads every node of a JVM shares, so that threads grow with cores, not with nodes:
  *
  * <ul>
- *   <li>{@link #protocol()}: one thread per core (system property {@code memberlist.protocol-threads})
- *       running the nodes' {@link Strand strands}: protocol work that never blocks;
- *   <li>{@link #timer()}: one thread that only hands due timers to their strands;
+ *   <li>{@link #protocolLoop()}: one protocol loop per core (system property
+ *       {@code memberlist.protocol-threads}), each a thread with a task queue and a timer queue;
+ *       a node's {@link Strand strand} is pinned to one, round robin, and its timers fire on that
+ *       same thread. A timer costs one wake-up, and the timers of the nodes on one loop that fall
+ *       due together share it: on a JVM a thread's wake-up is the dearest thing the protocol does.
+ *   <li>{@link #timer()}: one thread for the I/O side's rare timeouts (an indirect probe's nack,
+ *       a stream's deadline), which must not wait behind protocol work;
  *   <li>{@link #delegates()}: for work that may block: application delegates (each node's
  *       delegate queue is a strand on it) and the stream side of push-pull, which calls the node
  *       delegate's {@code localState} and {@code mergeRemoteState}. As many threads as cores
@@ -28,16 +29,14 @@ import org.slf4j.LoggerFactory;
  * down only stops its own strands.
  */
 public final class SharedExecutors {
-    private static final Logger log = LoggerFactory.getLogger(SharedExecutors.class);
-
     private SharedExecutors() {}
 
-    /** The pool of protocol strands: as many threads as cores. */
-    public static Executor protocol() {
-        return Protocol.POOL;
+    /** The next protocol loop, round robin: a strand pinned to it runs its tasks and timers there. */
+    public static ProtocolLoop protocolLoop() {
+        return Protocol.next();
     }
 
-    /** The timer every strand schedules on. Its tasks must only hand off. */
+    /** The I/O side's timer. Its tasks must be short and never block. */
     public static ScheduledExecutorService timer() {
         return Timer.TIMER;
     }
@@ -78,17 +77,21 @@ public final class SharedExecutors {
     }
 
     private static final class Protocol {
-        static final ForkJoinPool POOL = new ForkJoinPool(
-                threads("memberlist.protocol-threads", cores()),
-                pool -> {
-                    var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                    t.setName("memberlist-protocol-" + t.getPoolIndex());
-                    t.setDaemon(true);
-                    return t;
-                },
-                (t, e) -> log.error("memberlist: uncaught error on {}", t.getName(), e),
-                // FIFO: strands are event loops, not divide-and-conquer tasks
-                true);
+        static final ProtocolLoop[] LOOPS = create();
+        static final AtomicInteger NEXT = new AtomicInteger();
+
+        private static ProtocolLoop[] create() {
+            ProtocolLoop[] loops = new ProtocolLoop[threads("memberlist.protocol-threads", cores())];
+            long resolution = ProtocolLoop.defaultResolutionNanos();
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new ProtocolLoop("memberlist-protocol-" + (i + 1), resolution);
+            }
+            return loops;
+        }
+
+        static ProtocolLoop next() {
+            return LOOPS[Math.floorMod(NEXT.getAndIncrement(), LOOPS.length)];
+        }
     }
 
     private static final class Timer {

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A serial strand (an actor) over a shared pool: its tasks run one at a time, in submission
- * order, each seeing everything the ones before it did, on whichever pool thread is free. A
- * node's protocol is one strand, so it needs no locks, and a JVM holds thousands of nodes on as
- * many threads as it has cores. Its timers wait on one shared timer thread, which only hands
- * them to the strand when due.
+ * order, each seeing everything the ones before it did. A node's protocol is one strand, so it
+ * needs no locks, and a JVM holds thousands of nodes on as many threads as it has cores. By
+ * default a strand is pinned to one of the JVM's protocol loops ({@link SharedExecutors#protocolLoop()})
+ * and its timers fire on that loop's thread, so a timer costs one wake-up, shared with every
+ * other timer of that loop due at the same time.
  *
  * <p>A strand runs at most {@value #BATCH} tasks before it yields its thread to other strands. A
  * task that throws is logged and counted; the strand goes on. An {@link Error} that is a
@@ -41,7 +42,7 @@ public final class Strand implements Scheduler {
 
     private final String name;
     private final Executor pool;
-    private final ScheduledExecutorService timer;
+    private final Timers timers;
     private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final LongAdder failures = new LongAdder();
@@ -49,9 +50,22 @@ public final class Strand implements Scheduler {
     private volatile Thread runner;
     private volatile boolean stopped;
 
-    /** A strand on the shared protocol pool and timer ({@link SharedExecutors}). */
+    /** Where a strand's timers wait before they are handed to it. */
+    @FunctionalInterface
+    private interface Timers {
+        Cancellable schedule(Runnable task, long delayNanos);
+    }
+
+    /** A strand pinned to one of the JVM's shared protocol loops, with its timers there too. */
     public Strand(String name) {
-        this(name, SharedExecutors.protocol(), SharedExecutors.timer());
+        this(name, SharedExecutors.protocolLoop());
+    }
+
+    /** A strand pinned to a loop: its tasks and its timers run on that loop's thread. */
+    public Strand(String name, ProtocolLoop loop) {
+        this.name = name;
+        this.pool = loop;
+        this.timers = loop::schedule;
     }
 
     /**
@@ -59,12 +73,18 @@ public final class Strand implements Scheduler {
      *
      * @param name for logs
      * @param pool runs the strand's batches
-     * @param timer waits for its scheduled tasks; may be null for a strand that schedules nothing
+     * @param timer waits for its scheduled tasks, then hands them to the strand; may be null for a
+     *     strand that schedules nothing
      */
     public Strand(String name, Executor pool, ScheduledExecutorService timer) {
         this.name = name;
         this.pool = pool;
-        this.timer = timer;
+        this.timers = timer == null
+                ? (task, delay) -> Cancellable.DONE
+                : (task, delay) -> {
+                    ScheduledFuture<?> f = timer.schedule(task, delay, TimeUnit.NANOSECONDS);
+                    return () -> f.cancel(false);
+                };
     }
 
     @Override
@@ -104,7 +124,7 @@ public final class Strand implements Scheduler {
         }
         TimerTask t = new TimerTask(task);
         try {
-            t.future = timer.schedule(t, Math.max(0, delay), unit);
+            t.handle = timers.schedule(t, Math.max(0, unit.toNanos(delay)));
         } catch (RejectedExecutionException e) {
             return Cancellable.DONE;
         }
@@ -203,7 +223,7 @@ public final class Strand implements Scheduler {
 
         private final Runnable task;
         private final AtomicInteger taskState = new AtomicInteger(PENDING);
-        volatile ScheduledFuture<?> future;
+        volatile Cancellable handle = Cancellable.DONE;
         /** Set by the timer thread, read by the strand after the hand-off. */
         private boolean fired;
 
@@ -230,10 +250,8 @@ public final class Strand implements Scheduler {
             if (!taskState.compareAndSet(PENDING, CANCELLED)) {
                 return false;
             }
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
-            }
+            // a cancelled timer of a loop is dropped at its turn without waking the loop
+            handle.cancel();
             return true;
         }
     }

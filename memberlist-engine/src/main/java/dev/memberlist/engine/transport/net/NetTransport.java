@@ -8,7 +8,6 @@ import dev.memberlist.engine.transport.TransportListener;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -17,9 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
@@ -29,6 +26,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +76,9 @@ public final class NetTransport implements Transport {
     private final AtomicBoolean shutdown = new AtomicBoolean();
 
     // published by start() once everything is bound; volatile for other threads
-    private volatile List<DatagramChannel> udpChannels = List.of();
+    /** The UDP sockets, written to directly (see {@link UdpChannel}); Netty reads them. */
+    private volatile List<java.nio.channels.DatagramChannel> udpSockets = List.of();
+
     private volatile List<Channel> tcpListeners = List.of();
     private volatile int boundPort = -1;
     private volatile StreamHandler streamHandler;
@@ -178,12 +178,13 @@ public final class NetTransport implements Transport {
     }
 
     /**
-     * Sends one datagram from the first UDP socket. The array is handed over: do not change it
-     * until the future completes. Fails the future (never throws) once shut down.
+     * Sends one datagram from the first UDP socket, at once, from the calling thread (see
+     * {@link UdpChannel}). The future is complete on return; it fails (this never throws) once
+     * shut down, when the destination is unreachable, or when the socket's send buffer is full.
      */
     @Override
     public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
-        List<DatagramChannel> udp = udpChannels;
+        List<java.nio.channels.DatagramChannel> udp = udpSockets;
         if (shutdown.get() || udp.isEmpty()) {
             return CompletableFuture.failedFuture(new IOException("cannot send to " + addr.hostPort()
                     + ": NetTransport is " + (shutdown.get() ? "shut down" : "not started")));
@@ -192,20 +193,21 @@ public final class NetTransport implements Transport {
         if (target.isUnresolved()) {
             return CompletableFuture.failedFuture(new UnknownHostException("unresolved address " + target));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        int length = buf.length;
-        udp.get(0)
-                .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(buf), target))
-                .addListener(f -> {
-                    if (f.isSuccess()) {
-                        counters.packetOut(length);
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(f.cause());
-                    }
-                });
-        return done;
+        try {
+            if (!UdpChannel.send(udp.get(0), ByteBuffer.wrap(buf), target)) {
+                counters.error();
+                return CompletableFuture.failedFuture(
+                        new IOException("cannot send to " + addr.hostPort() + ": UDP send buffer full"));
+            }
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        counters.packetOut(buf.length);
+        return SENT;
     }
+
+    /** Every successful send: sent is all UDP tells. */
+    private static final CompletableFuture<Void> SENT = CompletableFuture.completedFuture(null);
 
     /**
      * Connects a TCP stream with {@code TCP_NODELAY}. A null or non-positive timeout means the
@@ -276,7 +278,7 @@ public final class NetTransport implements Transport {
             InetAddress ip = parseIp(addr);
             Bootstrap udpBootstrap = new Bootstrap()
                     .group(group)
-                    .channel(NioDatagramChannel.class)
+                    .channelFactory(UdpChannel::create)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_PACKET_BUF_SIZE))
                     .handler(packets);
             // a retry helps only once the OS has picked a port that another socket holds
@@ -300,7 +302,7 @@ public final class NetTransport implements Transport {
                     });
             tcp.add(bind(tcpBootstrap, "TCP", addr, ip, port, auto));
         }
-        udpChannels = List.copyOf(udp);
+        udpSockets = udp.stream().map(UdpChannel::socket).toList();
         tcpListeners = List.copyOf(tcp);
         boundPort = port;
         log.debug("NetTransport bound to {} port {}", config.bindAddrs(), port);
