@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -284,20 +285,28 @@ public final class PeerMain {
      * few milliseconds apart; a Go peer listens within milliseconds, but a JVM needs a second or
      * more (longer on a busy machine), so a later process can try to join the seed before the
      * seed's JVM is listening. Go's single attempt would then leave the node alone for good.
+     * And when thousands of nodes join one seed at once, the seed refuses its 128th concurrent
+     * push-pull (as Go does) and answers the rest late: those joins are tried again later.
      */
-    private static final Duration JOIN_RETRY_FOR = Duration.ofSeconds(30);
+    private static final Duration JOIN_RETRY_FOR = Duration.ofMinutes(5);
 
+    /** The first retry's delay; it doubles up to {@link #JOIN_RETRY_MAX}, with random jitter. */
     private static final Duration JOIN_RETRY_EVERY = Duration.ofMillis(500);
 
+    private static final Duration JOIN_RETRY_MAX = Duration.ofSeconds(8);
+
     private void joinAndReport(PeerNode n, List<String> seeds) {
-        joinAndReport(n, seeds, System.nanoTime() + JOIN_RETRY_FOR.toNanos());
+        joinAndReport(n, seeds, System.nanoTime() + JOIN_RETRY_FOR.toNanos(), JOIN_RETRY_EVERY.toMillis());
     }
 
-    private void joinAndReport(PeerNode n, List<String> seeds, long retryUntil) {
+    private void joinAndReport(PeerNode n, List<String> seeds, long retryUntil, long backoffMillis) {
         n.m.joinAsync(seeds).whenComplete((k, e) -> {
             if (e != null && !n.dead && System.nanoTime() < retryUntil) {
-                CompletableFuture.delayedExecutor(JOIN_RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS)
-                        .execute(() -> joinAndReport(n, seeds, retryUntil));
+                // jittered, so a storm of failed joins does not come back as one wave
+                long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis);
+                long next = Math.min(2 * backoffMillis, JOIN_RETRY_MAX.toMillis());
+                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                        .execute(() -> joinAndReport(n, seeds, retryUntil, next));
                 return;
             }
             Map<String, Object> r = PeerNode.map("ev", "joined", "self", n.name, "contacted", k == null ? 0 : k);
