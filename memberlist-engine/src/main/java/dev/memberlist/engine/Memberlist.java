@@ -177,6 +177,9 @@ public final class Memberlist implements AutoCloseable {
                         throw new MemberlistException(
                                 errors.size() + " error(s) occurred: " + String.join("; ", errors));
                     }
+                    if (ok > 0) {
+                        ctx.joined();
+                    }
                     return ok;
                 });
     }

@@ -99,6 +99,9 @@ final class NodeContext {
     private final AtomicLong incarnation = new AtomicLong();
     private volatile boolean shutdown;
     private volatile boolean leave;
+    /** A join succeeded and the exchange after it is still to come. */
+    private volatile boolean syncAfterJoin;
+
     private final CompletableFuture<Void> leaveBroadcast = new CompletableFuture<>();
     /** Strand only. */
     private final List<Cancellable> tickers = new ArrayList<>();
@@ -226,7 +229,10 @@ final class NodeContext {
         }
         long gossipInterval = config.getGossipInterval().toNanos();
         if (gossipInterval > 0 && config.getGossipNodes() > 0) {
-            ticker(gossipInterval, gossip::gossip);
+            ticker(gossipInterval, () -> {
+                gossip.gossip();
+                pushPullAfterJoin();
+            });
         }
         long pushPullInterval = config.getPushPullInterval().toNanos();
         if (pushPullInterval > 0) {
@@ -289,6 +295,21 @@ final class NodeContext {
         public boolean cancel() {
             cancelled = true;
             return handle.cancel();
+        }
+    }
+
+    /** A join succeeded: see {@link Config#isPushPullAfterJoin()}. Any thread. */
+    void joined() {
+        if (config.isPushPullAfterJoin()) {
+            syncAfterJoin = true;
+        }
+    }
+
+    /** Once the gossip queue runs dry after a join, one exchange with a random member. Strand. */
+    private void pushPullAfterJoin() {
+        if (syncAfterJoin && gossip.broadcasts.numQueued() == 0 && !shutdown) {
+            syncAfterJoin = false;
+            pushPull.pushPullRandom();
         }
     }
 

@@ -55,6 +55,11 @@ final class PushPullSync {
         if (m.config.isReconnectDeadNodes()) {
             reconnect();
         }
+        return pushPullRandom();
+    }
+
+    /** One exchange with a random alive node, failures logged. Strand. */
+    CompletableFuture<Void> pushPullRandom() {
         List<NodeRecord> nodes = m.membership.kRandomNodes(1, n -> n.name.equals(m.name) || n.state != NodeState.ALIVE);
         if (nodes.isEmpty()) {
             return CompletableFuture.completedFuture(null);

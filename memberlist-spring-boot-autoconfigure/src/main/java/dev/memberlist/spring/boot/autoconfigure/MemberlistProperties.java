@@ -163,6 +163,13 @@ public class MemberlistProperties implements Validator {
     private Boolean reconnectDeadNodes;
 
     /**
+     * Whether a node that joined exchanges state once more, with one random member, when its
+     * gossip queue first runs dry, so that join rumours lost in a whole-cluster start are mended
+     * within a second rather than at the next push-pull. On by default; false is Go's behaviour.
+     */
+    private Boolean pushPullAfterJoin;
+
+    /**
      * How long a member forgotten while dead stays a reconnect candidate (see
      * reconnect-dead-nodes). Defaults to 24h, Serf's reconnect timeout; 0 tries only members not
      * yet forgotten.
@@ -467,6 +474,14 @@ public class MemberlistProperties implements Validator {
 
     public void setReconnectDeadNodes(Boolean reconnectDeadNodes) {
         this.reconnectDeadNodes = reconnectDeadNodes;
+    }
+
+    public Boolean getPushPullAfterJoin() {
+        return this.pushPullAfterJoin;
+    }
+
+    public void setPushPullAfterJoin(Boolean pushPullAfterJoin) {
+        this.pushPullAfterJoin = pushPullAfterJoin;
     }
 
     public Duration getReconnectTimeout() {

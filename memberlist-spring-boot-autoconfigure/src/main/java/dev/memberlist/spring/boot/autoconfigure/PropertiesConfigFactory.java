@@ -81,6 +81,7 @@ final class PropertiesConfigFactory {
         }
         set(properties.getRequireNodeNames(), config::setRequireNodeNames);
         set(properties.getReconnectDeadNodes(), config::setReconnectDeadNodes);
+        set(properties.getPushPullAfterJoin(), config::setPushPullAfterJoin);
         set(properties.getReconnectTimeout(), config::setReconnectTimeout);
         return config;
     }

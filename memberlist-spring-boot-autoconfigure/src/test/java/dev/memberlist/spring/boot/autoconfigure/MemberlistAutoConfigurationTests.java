@@ -127,6 +127,7 @@ class MemberlistAutoConfigurationTests {
                         "memberlist.cidrs-allowed=127.0.0.0/8,10.0.0.0/8",
                         "memberlist.require-node-names=true",
                         "memberlist.reconnect-dead-nodes=false",
+                        "memberlist.push-pull-after-join=false",
                         "memberlist.reconnect-timeout=2h",
                         "memberlist.seeds=127.0.0.1:1,other.invalid",
                         "memberlist.join-timeout=300ms",
@@ -168,6 +169,7 @@ class MemberlistAutoConfigurationTests {
                     assertThat(config.getCidrsAllowed()).containsExactly("127.0.0.0/8", "10.0.0.0/8");
                     assertThat(config.isRequireNodeNames()).isTrue();
                     assertThat(config.isReconnectDeadNodes()).isFalse();
+                    assertThat(config.isPushPullAfterJoin()).isFalse();
                     assertThat(config.getReconnectTimeout()).isEqualTo(Duration.ofHours(2));
                     // what is not engine config lives in the lifecycle and the node's metadata
                     MemberlistProperties properties = context.getBean(MemberlistProperties.class);
