@@ -475,14 +475,24 @@ final class Membership {
         m.gossip.queueBroadcast(me.name, MessageCodec.encode(a), null);
     }
 
-    /** Go's mergeState: a remote dead only makes us suspect; left is taken as left. */
+    /**
+     * Go's mergeState: a remote dead only makes us suspect; left is taken as left. Unlike Go, a
+     * remote suspicion of a node we already suspect is not taken as our own confirmation: it is
+     * hearsay (most often the very rumour that made us suspect), and Lifeguard shortens the
+     * timeout only for independent accusers. In Go one push-pull can thus "confirm" a slow
+     * member's lone accusation twice and declare a healthy node dead at the minimum timeout.
+     */
     void mergeState(List<PushNodeState> remote) {
         for (PushNodeState r : remote) {
             switch (NodeState.fromCode(r.state())) {
                 case ALIVE -> aliveNode(
                         new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
                 case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));
-                case DEAD, SUSPECT -> suspectNode(new Suspect(r.incarnation(), r.name(), m.name));
+                case DEAD, SUSPECT -> {
+                    if (!nodeTimers.containsKey(r.name())) {
+                        suspectNode(new Suspect(r.incarnation(), r.name(), m.name));
+                    }
+                }
             }
         }
     }
