@@ -19,15 +19,17 @@ public final class Compound {
     public record Parts(List<byte[]> parts, int truncated) {}
 
     /**
-     * One compound message of at most 255 parts, type byte 7 included.
+     * One compound message of at most 127 parts ({@link Limits#MAX_COMPOUND_PARTS_SENT}), type
+     * byte 7 included.
      *
-     * @throws IllegalArgumentException for more than 255 parts or a part over 65535 bytes, which Go
-     *     would silently corrupt
+     * @throws IllegalArgumentException for more than 127 parts or a part over 65535 bytes, which
+     *     some Go version would silently corrupt
      */
     public static byte[] makeCompoundMessage(List<byte[]> msgs) {
         int n = msgs.size();
-        if (n > Limits.MAX_COMPOUND_PARTS) {
-            throw new IllegalArgumentException("a compound holds at most 255 messages, got " + n);
+        if (n > Limits.MAX_COMPOUND_PARTS_SENT) {
+            throw new IllegalArgumentException(
+                    "a compound holds at most " + Limits.MAX_COMPOUND_PARTS_SENT + " messages, got " + n);
         }
         int size = 2 + 2 * n;
         for (byte[] m : msgs) {
@@ -51,9 +53,12 @@ public final class Compound {
         return out;
     }
 
-    /** Compounds of at most 255 parts each, for any number of messages (Go v0.3.2+). */
+    /**
+     * Compounds of at most 127 parts each, for any number of messages (Go v0.3.2+ splits at 255,
+     * which Go 0.2.2 cannot read).
+     */
     public static List<byte[]> makeCompoundMessages(List<byte[]> msgs) {
-        int max = Limits.MAX_COMPOUND_PARTS;
+        int max = Limits.MAX_COMPOUND_PARTS_SENT;
         List<byte[]> out = new ArrayList<>((msgs.size() + max - 1) / max);
         for (int i = 0; i < msgs.size(); i += max) {
             out.add(makeCompoundMessage(msgs.subList(i, Math.min(msgs.size(), i + max))));

@@ -10,8 +10,14 @@ public final class Limits {
     public static final int MAX_USER_MSG_BYTES = 20 * 1024 * 1024;
     /** Largest decompressed payload (Go's {@code maxDecompressedBytes}). */
     public static final int MAX_DECOMPRESSED_BYTES = 2 * 20 * 1024 * 1024;
-    /** Most parts in one compound message. */
+    /** Most parts in one compound message we read: its count is one byte. */
     public static final int MAX_COMPOUND_PARTS = 255;
+    /**
+     * Most parts in one compound message we write. Go 0.2.2 computes the size of the length
+     * table as {@code numParts * 2} in a {@code uint8}, so a compound of 128 parts or more
+     * reaches it as garbage and every part is lost; newer Go reads 255, and every Go reads 127.
+     */
+    public static final int MAX_COMPOUND_PARTS_SENT = 127;
     /** Most concurrent inbound push-pulls (Go's {@code maxPushPullRequests}). */
     public static final int MAX_PUSH_PULL_REQUESTS = 128;
     /** Largest datagram read. */

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Ports of Go's util_test.go compound tests, plus HEAD's split at 255. */
+/** Ports of Go's util_test.go compound tests, plus a split at 127 parts, which every Go version reads. */
 class CompoundTest {
     private static final byte[] PING = MessageCodec.encode(new Ping(100, "", null, 0, ""));
 
@@ -71,12 +71,15 @@ class CompoundTest {
 
     @Test
     void moreThan128PartsDoNotOverflowTheLengthTable() throws DecodeException {
-        // Go 0.2.2 computed numParts*2 as a uint8; 200 parts must need 400 bytes of lengths.
-        List<byte[]> msgs = new ArrayList<>();
+        // Go 0.2.2 computed numParts*2 as a uint8; 200 parts (as newer Go sends, up to 255) must
+        // need 400 bytes of lengths. We write at most 127, so this one is built by hand.
+        byte[] compound = new byte[2 + 200 * 3];
+        compound[0] = (byte) MessageType.COMPOUND.code();
+        compound[1] = (byte) 200;
         for (int i = 0; i < 200; i++) {
-            msgs.add(new byte[] {(byte) i});
+            compound[2 + 2 * i + 1] = 1;
+            compound[2 + 400 + i] = (byte) i;
         }
-        byte[] compound = Compound.makeCompoundMessage(msgs);
         Compound.Parts parts = Compound.decodeCompoundMessage(compound, 1, compound.length - 1);
         assertThat(parts.parts()).hasSize(200);
         assertThatThrownBy(() -> Compound.decodeCompoundMessage(compound, 1, 1 + 2 * 199))
@@ -85,15 +88,15 @@ class CompoundTest {
     }
 
     @Test
-    void splitsAt255() throws DecodeException {
+    void splitsAt127WhichEveryGoVersionReads() throws DecodeException {
         List<byte[]> msgs = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             msgs.add(MessageCodec.encode(new NackResp(i)));
         }
         List<byte[]> compounds = Compound.makeCompoundMessages(msgs);
-        assertThat(compounds).hasSize(3);
+        assertThat(compounds).hasSize(5);
         List<byte[]> back = new ArrayList<>();
-        int[] counts = {255, 255, 90};
+        int[] counts = {127, 127, 127, 127, 92};
         for (int i = 0; i < compounds.size(); i++) {
             byte[] c = compounds.get(i);
             assertThat(c[1] & 0xff).isEqualTo(counts[i]);
@@ -105,9 +108,12 @@ class CompoundTest {
         for (int i = 0; i < 600; i++) {
             assertThat(back.get(i)).isEqualTo(msgs.get(i));
         }
-        // Exactly 255 is one compound; 256 is 255 + a compound of one (as Go HEAD does).
-        assertThat(Compound.makeCompoundMessages(msgs.subList(0, 255))).hasSize(1);
-        List<byte[]> two = Compound.makeCompoundMessages(msgs.subList(0, 256));
+        // Exactly 127 is one compound; 128 is 127 + a compound of one (Go HEAD splits at 255)
+        assertThat(Compound.makeCompoundMessages(msgs.subList(0, 127))).hasSize(1);
+        assertThatThrownBy(() -> Compound.makeCompoundMessage(msgs.subList(0, 128)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 127");
+        List<byte[]> two = Compound.makeCompoundMessages(msgs.subList(0, 128));
         assertThat(two).hasSize(2);
         assertThat(two.get(1)[1]).isEqualTo((byte) 1);
         assertThat(Compound.makeCompoundMessages(List.of())).isEmpty();
