@@ -386,14 +386,34 @@ public final class Memberlist implements AutoCloseable {
 
     // ---- user messages ---------------------------------------------------------------------
 
-    /** Sends a user message in one packet, no guarantee of delivery (Go's SendBestEffort). */
+    /**
+     * Sends a user message in one packet, no guarantee of delivery (Go's SendBestEffort): with a
+     * CRC when the node speaks protocol 5, as Go sends it.
+     *
+     * @throws MemberlistException when the packet could not be sent (no route, too large for
+     *     the socket, node names required but {@code to} has none)
+     */
     public void sendBestEffort(Node to, byte[] msg) {
-        ctx.packets.rawSendMsgPacket(to.fullAddress(), null, userPacket(msg));
+        await(sendBestEffortAsync(to, msg));
     }
 
-    /** Sends a user message in one packet to an address (Go's SendToAddress). */
+    /** {@link #sendBestEffort} without blocking; the future fails when the packet could not be sent. */
+    public CompletableFuture<Void> sendBestEffortAsync(Node to, byte[] msg) {
+        return ctx.offPath(ctx.packets.rawSendMsgPacket(to.fullAddress(), to.pMax(), userPacket(msg)));
+    }
+
+    /**
+     * Sends a user message in one packet to an address (Go's SendToAddress).
+     *
+     * @throws MemberlistException when the packet could not be sent
+     */
     public void sendToAddress(Address a, byte[] msg) {
-        ctx.packets.rawSendMsgPacket(a, null, userPacket(msg));
+        await(sendToAddressAsync(a, msg));
+    }
+
+    /** {@link #sendToAddress} without blocking; the future fails when the packet could not be sent. */
+    public CompletableFuture<Void> sendToAddressAsync(Address a, byte[] msg) {
+        return ctx.offPath(ctx.packets.rawSendMsgPacket(a, null, userPacket(msg)));
     }
 
     private static byte[] userPacket(byte[] msg) {

@@ -484,7 +484,11 @@ final class Membership {
      */
     void mergeState(List<PushNodeState> remote) {
         for (PushNodeState r : remote) {
-            switch (NodeState.fromCode(r.state())) {
+            long code = r.state();
+            if (code < NodeState.ALIVE.code() || code > NodeState.LEFT.code()) {
+                continue; // a state we do not know: Go's switch ignores it too
+            }
+            switch (NodeState.fromCode(code)) {
                 case ALIVE -> aliveNode(
                         new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
                 case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));

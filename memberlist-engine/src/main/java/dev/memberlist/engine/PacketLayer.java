@@ -106,6 +106,14 @@ final class PacketLayer {
      * @param node the destination's record if known, for its protocol version; else looked up
      */
     CompletableFuture<Void> rawSendMsgPacket(Address a, NodeRecord node, byte[] msg) {
+        return rawSendMsgPacket(a, node == null ? -1 : node.pMax(), msg);
+    }
+
+    /**
+     * Go's rawSendMsgPacket for a node known by its highest protocol version: a CRC from 5 on;
+     * {@code pMax} -1 looks the node up by the address's host, as Go does without a node.
+     */
+    CompletableFuture<Void> rawSendMsgPacket(Address a, int pMax, byte[] msg) {
         if (a.name().isEmpty() && m.config.isRequireNodeNames()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "memberlist: node names are required by configuration but one was not provided"));
@@ -116,10 +124,7 @@ final class PacketLayer {
                 msg = compressed;
             }
         }
-        int pMax;
-        if (node != null) {
-            pMax = node.pMax();
-        } else {
+        if (pMax < 0) {
             // Go looks the node up by the host part of the address, so pings, acks and user
             // packets only carry a CRC where node names are IPs; we send exactly what Go sends
             Node known = m.membership.view(a.socketAddress().getAddress().getHostAddress());
