@@ -121,7 +121,7 @@ public final class Warmup {
                         app.broadcast(("w" + round).getBytes(StandardCharsets.UTF_8));
                     }
                     Node peer = nodes.get((round + 1) % nodes.size()).localNode();
-                    m.sendBestEffort(peer, new byte[] {'b', (byte) round});
+                    m.sendBestEffortAsync(peer, new byte[] {'b', (byte) round});
                     if (round % 10 == 0) {
                         m.sendReliableAsync(peer, new byte[] {'r', (byte) round});
                         app.meta = ("m" + round).getBytes(StandardCharsets.UTF_8);

@@ -472,16 +472,13 @@ public final class PeerMain {
                     return;
                 }
                 byte[] payload = ("U" + rest(f, 3)).getBytes(StandardCharsets.UTF_8);
-                if (f[0].equals("send")) {
-                    CompletableFuture<Void> sent = n.m.sendReliableAsync(x, payload);
-                    sent.whenComplete((v, e) -> {
-                        if (e != null) {
-                            emit(PeerNode.map("ev", "error", "self", n.name, "error", rootMessage(e)));
-                        }
-                    });
-                } else {
-                    n.m.sendBestEffort(x, payload);
-                }
+                CompletableFuture<Void> sent =
+                        f[0].equals("send") ? n.m.sendReliableAsync(x, payload) : n.m.sendBestEffortAsync(x, payload);
+                sent.whenComplete((v, e) -> {
+                    if (e != null) {
+                        emit(PeerNode.map("ev", "error", "self", n.name, "error", rootMessage(e)));
+                    }
+                });
             }
             default -> emit(PeerNode.map("ev", "error", "error", "unknown command: " + f[0]));
         }
