@@ -138,14 +138,22 @@ def main():
         p.stdin.flush()
         t0 = time.time() * 1000
 
+        times = []
+
         def updated(e):
             if e["ev"] == "update" and e.get("node") == "n-1" and e.get("meta") == "scale-update" \
-                    and e.get("self") in others:
+                    and e.get("self") in others and e["self"] not in got:
                 got.add(e["self"])
+                times.append(e["t"] - t0)
             return len(got) == len(others)
 
         t = wait(updated, 120)
         result["update_s"] = None if t is None else round((t - t0) / 1000, 2)
+        times.sort()
+        if times:
+            # the tail against the median: one late node or a slow wave
+            result["update_percentiles_s"] = {q: round(times[min(len(times) - 1, int(len(times) * q / 100))] / 1000, 2)
+                                              for q in (10, 50, 90, 99)}
         if t is None:
             result["update_missing"] = len(others) - len(got)
 
