@@ -80,7 +80,9 @@ public final class Config {
     private boolean requireNodeNames;
     private List<String> cidrsAllowed = List.of();
     private Duration queueCheckInterval = Duration.ofSeconds(30);
-    private boolean reconnectDeadNodes = true;
+    /** Null: on when the cluster has an identity (a label or a keyring), else off. */
+    private Boolean reconnectDeadNodes;
+
     private boolean pushPullAfterJoin = true;
     private Duration reconnectTimeout = Duration.ofHours(24);
     private int metaMaxSize = META_MAX_SIZE;
@@ -775,20 +777,35 @@ public final class Config {
     }
 
     /**
-     * Whether each push-pull round also tries one node declared dead; on by default. Go
-     * memberlist stays split after a partition heals until someone joins again, because
-     * push-pull only picks alive nodes. With this on, the two sides exchange state within one
+     * Whether each push-pull round also contacts one member held dead, or reaped while dead,
+     * to heal a network partition: Go memberlist stays split until someone joins again, because
+     * its push-pull only picks alive nodes. With this on, the two sides exchange state within one
      * push-pull interval, each learns that the other holds it dead and refutes, and the cluster
      * is whole again. The candidates are the dead nodes still held (within
      * {@link #getGossipToTheDeadTime()}) and, for {@link #getReconnectTimeout()} after they were
-     * reaped, their last addresses (as Serf's reconnect does). Wire-compatible (a plain
-     * push-pull); costs one extra stream per round while there are candidates. Set false for
-     * Go's exact behaviour.
+     * reaped, their last addresses (as Serf's reconnect does).
+     *
+     * <p>An address outlives its member: a crashed node's IP or port may be handed to a node of
+     * another cluster. So a reconnect first pings the address with the member's name (a node
+     * answers only pings for its own name, Go's nodes too), sends our state only when the member
+     * we expected answers, and merges only a reply that holds that member at that address.
+     * Attempts that no one answered are counted in {@code memberlist.reconnect.unanswered}, replies
+     * from someone else in {@code memberlist.reconnect.refused}. Where names
+     * alone cannot tell two clusters apart (two StatefulSets that both name their pods
+     * {@code cache-0}, {@code cache-1}), only a cluster identity can: <b>by default reconnecting
+     * is on only when a {@link #getLabel() label} or a {@link #getKeyring() keyring} is set</b>,
+     * under which a foreign cluster cannot even be heard. Setting it explicitly overrides that.
+     * Wire-compatible (a ping and a push-pull); costs one extra ping and stream per round while
+     * there are candidates.
      */
     public boolean isReconnectDeadNodes() {
-        return reconnectDeadNodes;
+        if (reconnectDeadNodes != null) {
+            return reconnectDeadNodes;
+        }
+        return !label.isEmpty() || keyring != null;
     }
 
+    /** See {@link #isReconnectDeadNodes()}: true or false regardless of label and keyring. */
     public Config setReconnectDeadNodes(boolean reconnectDeadNodes) {
         this.reconnectDeadNodes = reconnectDeadNodes;
         return this;

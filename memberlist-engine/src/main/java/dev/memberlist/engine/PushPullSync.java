@@ -8,7 +8,9 @@ import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.MessageType;
 import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.PushPull;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,15 +116,29 @@ final class PushPullSync {
         }
         Address target = a;
         String name = reapedName;
-        // not waited for: a node that really crashed may take the whole TCP timeout to fail
-        pushPullNode(target, false).whenComplete((v, e) -> {
-            if (e != null) {
-                m.log.debug("{}: reconnect push/pull with dead {} failed: {}", m.name, target.name(), rootMessage(e));
-            } else if (name != null) {
-                // answered: the node is known again, or the address is someone else's now
-                m.strand.execute(() -> reaped.remove(name));
-            }
-        });
+        String expected = a.name();
+        if (expected.isEmpty()) {
+            return; // nothing to tell the member from whoever holds its address now
+        }
+        // An address outlives its member: first ask whether the member we expect answers there
+        // (a node acks only pings for its own name), and only then send our state, as a join,
+        // so that both sides' MergeDelegates may refuse. Not waited for.
+        m.probe
+                .ping(expected, target.socketAddress())
+                .whenComplete((rtt, e) -> {
+                    if (e != null) {
+                        m.metrics.incrCounter("memberlist.reconnect.unanswered", 1);
+                    }
+                })
+                .thenCompose(rtt -> pushPullNode(target, true, expected))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        m.log.debug("{}: reconnect with dead {} failed: {}", m.name, target.name(), rootMessage(e));
+                    } else if (name != null) {
+                        // the member is known again
+                        m.strand.execute(() -> reaped.remove(name));
+                    }
+                });
     }
 
     /**
@@ -131,6 +147,15 @@ final class PushPullSync {
      * stream side.
      */
     CompletableFuture<Void> pushPullNode(Address a, boolean join) {
+        return pushPullNode(a, join, null);
+    }
+
+    /**
+     * {@link #pushPullNode(Address, boolean)}, merging only when the state that comes back holds
+     * {@code expect} at the address we dialled (when not null): a reconnect must not merge
+     * whoever took over a dead member's address.
+     */
+    private CompletableFuture<Void> pushPullNode(Address a, boolean join, String expect) {
         long start = m.strand.nanoTime();
         return m.streams
                 .dial(a, m.config.getTcpTimeout())
@@ -143,8 +168,28 @@ final class PushPullSync {
                             .whenComplete((frame, e) -> conn.close());
                 })
                 .thenApplyAsync(this::decodeReply, m.streamWork)
+                .thenApply(remote -> {
+                    if (expect != null && !holds(remote, expect, a)) {
+                        m.metrics.incrCounter("memberlist.reconnect.refused", 1);
+                        throw new MemberlistException(
+                                "reconnect: the node at " + a.socketAddress() + " is not " + expect + ", not merged");
+                    }
+                    return remote;
+                })
                 .thenCompose(this::merge)
                 .whenComplete((v, e) -> m.metrics.recordNanos("memberlist.pushPullNode", m.strand.nanoTime() - start));
+    }
+
+    /** Whether a remote state lists {@code name} at the address we dialled: that member answered. */
+    private static boolean holds(PushPull remote, String name, Address a) {
+        for (PushNodeState n : remote.nodes()) {
+            if (n.name().equals(name)) {
+                InetSocketAddress at = a.socketAddress();
+                return n.port() == at.getPort()
+                        && Arrays.equals(n.addr(), at.getAddress().getAddress());
+            }
+        }
+        return false;
     }
 
     /** The remote's answer to our push-pull: its state, or why there is none. Stream side. */

@@ -114,12 +114,13 @@ public final class FaultBench {
                                     Duration.ofSeconds(1),
                                     Duration.ofMinutes(5),
                                     c -> c);
+                                // reconnecting is on by default where the cluster has a label
                             case "at once, no join" -> FaultScenarios.partition(
-                                    n, seed, Duration.ZERO, null, Duration.ofMinutes(5), c -> c);
+                                    n, seed, Duration.ZERO, null, Duration.ofMinutes(5), c -> c.setLabel("a"));
                             case "5 s after, no join" -> FaultScenarios.partition(
-                                    n, seed, Duration.ofSeconds(5), null, Duration.ofMinutes(5), c -> c);
+                                    n, seed, Duration.ofSeconds(5), null, Duration.ofMinutes(5), c -> c.setLabel("a"));
                             case "3 min after (all reaped), no join" -> FaultScenarios.partition(
-                                    n, seed, Duration.ofMinutes(3), null, Duration.ofMinutes(5), c -> c);
+                                    n, seed, Duration.ofMinutes(3), null, Duration.ofMinutes(5), c -> c.setLabel("a"));
                                 // Go's behaviour: push-pull never contacts a node held dead
                             default -> FaultScenarios.partition(
                                     n,

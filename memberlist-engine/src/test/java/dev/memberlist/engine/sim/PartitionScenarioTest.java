@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * dead messages have been gossiped, no packet or stream goes from one side to the other, and
  * 30 s later each side reaps the other and forgets it; Go leaves the merge to the application
  * (Serf's reconnect loop). With {@code Config.reconnectDeadNodes=false} this engine does
- * exactly that ({@link #withGosBehaviourAHealedPartitionStaysSplit}). By default each push-pull
- * round also contacts one node held dead, or reaped while dead within
- * {@code Config.reconnectTimeout}, so the sides merge on their own
+ * exactly that ({@link #withGosBehaviourAHealedPartitionStaysSplit}). With a cluster label or
+ * keyring (and then by default) each push-pull round also contacts one node held dead, or
+ * reaped while dead within {@code Config.reconnectTimeout}, so the sides merge on their own
  * ({@link #aHealedPartitionMergesWithinOnePushPullInterval}), even when the partition lasted so
  * long that both sides had reaped each other ({@link #aLongPartitionMergesOnceHealedThoughBothSidesReapedEachOther}).
  *
@@ -63,8 +63,8 @@ class PartitionScenarioTest {
     @Test
     void aHealedPartitionMergesWithinOnePushPullInterval() {
         // healed 5 s after the last declaration, when the dead messages are long gossiped; no join
-        PartitionResult r =
-                FaultScenarios.partition(NODES, SEED, Duration.ofSeconds(5), null, Duration.ofMinutes(3), cfg -> cfg);
+        PartitionResult r = FaultScenarios.partition(
+                NODES, SEED, Duration.ofSeconds(5), null, Duration.ofMinutes(3), PartitionScenarioTest::labelled);
         System.out.println(r);
         assertThat(r.splitDead()).isNotNull();
         assertThat(r.healed()).as("alive everywhere after the heal").isNotNull();
@@ -77,8 +77,8 @@ class PartitionScenarioTest {
     void aLongPartitionMergesOnceHealedThoughBothSidesReapedEachOther() {
         // healed 3 minutes after the last declaration: GossipToTheDeadTime (30 s) and a probe-list
         // pass are long over, and no node holds an entry of the other side
-        PartitionResult r =
-                FaultScenarios.partition(NODES, SEED, Duration.ofMinutes(3), null, Duration.ofMinutes(3), cfg -> cfg);
+        PartitionResult r = FaultScenarios.partition(
+                NODES, SEED, Duration.ofMinutes(3), null, Duration.ofMinutes(3), PartitionScenarioTest::labelled);
         System.out.println(r);
         assertThat(r.crossKnownAtHeal())
                 .as("entries about the other side at the heal")
@@ -91,14 +91,24 @@ class PartitionScenarioTest {
     @Test
     void withoutReconnectTimeAReapedPartitionStaysSplit() {
         PartitionResult r = FaultScenarios.partition(
-                NODES,
-                SEED,
-                Duration.ofMinutes(3),
-                null,
-                Duration.ofMinutes(3),
-                cfg -> cfg.setReconnectTimeout(Duration.ZERO));
+                NODES, SEED, Duration.ofMinutes(3), null, Duration.ofMinutes(3), cfg -> labelled(cfg)
+                        .setReconnectTimeout(Duration.ZERO));
         assertThat(r.crossKnownAtHeal()).isZero();
         assertThat(r.healed()).as("nobody left to reconnect to").isNull();
+    }
+
+    /** A cluster identity: with a label set, reconnecting is on by default. */
+    private static Config labelled(Config cfg) {
+        return cfg.setLabel("cluster-a");
+    }
+
+    @Test
+    void withoutAClusterIdentityReconnectingIsOffByDefault() {
+        // no label, no keyring: a dead member's address may be another cluster's node now
+        PartitionResult r =
+                FaultScenarios.partition(NODES, SEED, Duration.ofSeconds(5), null, Duration.ofMinutes(3), cfg -> cfg);
+        assertThat(r.splitDead()).isNotNull();
+        assertThat(r.healed()).as("not merged without a label or keyring").isNull();
     }
 
     @Test

@@ -157,8 +157,11 @@ public class MemberlistProperties implements Validator {
 
     /**
      * Whether each push-pull round also contacts one member held dead, or forgotten while dead
-     * within reconnect-timeout, so that a healed network partition merges again on its own. On
-     * by default; false keeps Go memberlist's behaviour, which stays split until a new join.
+     * within reconnect-timeout, so that a healed network partition merges again on its own. A
+     * reconnect merges only when the member it expected answers at that address. Defaults to on
+     * when the cluster has a label or a keyring, which keep a foreign cluster that took over a
+     * dead member's address out; off otherwise (Go memberlist's behaviour: split until a new
+     * join).
      */
     private Boolean reconnectDeadNodes;
 
