@@ -10,6 +10,7 @@ import dev.memberlist.engine.metrics.Metrics;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.transport.Transport;
+import dev.memberlist.engine.transport.net.NetTransportConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ public final class Config {
     private PingDelegate ping;
     private AliveDelegate alive;
     private int handoffQueueDepth = 1024;
+    private int maxInboundStreams = NetTransportConfig.DEFAULT_MAX_INBOUND_STREAMS;
     private int udpBufferSize = 1400;
     private Duration deadNodeReclaimTime = Duration.ZERO;
     private boolean requireNodeNames;
@@ -164,6 +166,7 @@ public final class Config {
                 "advertisePort must be in [0, 65535], got " + advertisePort);
         requirePositive("tcpTimeout", tcpTimeout);
         require(indirectChecks >= 0, "indirectChecks must be >= 0, got " + indirectChecks);
+        require(maxInboundStreams >= 1, "maxInboundStreams must be >= 1, got " + maxInboundStreams);
         require(retransmitMult >= 1, "retransmitMult must be >= 1, got " + retransmitMult);
         require(suspicionMult >= 1, "suspicionMult must be >= 1, got " + suspicionMult);
         require(suspicionMaxTimeoutMult >= 1, "suspicionMaxTimeoutMult must be >= 1, got " + suspicionMaxTimeoutMult);
@@ -307,6 +310,7 @@ public final class Config {
         c.cidrsAllowed = cidrsAllowed;
         c.queueCheckInterval = queueCheckInterval;
         c.reconnectDeadNodes = reconnectDeadNodes;
+        c.maxInboundStreams = maxInboundStreams;
         c.pushPullAfterJoin = pushPullAfterJoin;
         c.reconnectTimeout = reconnectTimeout;
         c.metaMaxSize = metaMaxSize;
@@ -773,6 +777,21 @@ public final class Config {
 
     public Config setQueueCheckInterval(Duration queueCheckInterval) {
         this.queueCheckInterval = queueCheckInterval;
+        return this;
+    }
+
+    /**
+     * How many streams peers may hold open to this node at once (the default transport only);
+     * {@value NetTransportConfig#DEFAULT_MAX_INBOUND_STREAMS} by default. Past it a new stream is
+     * closed at once and counted ({@code memberlist.tcp.dropped}, reason {@code shed}): a flood
+     * of idle connections must not exhaust the process's descriptors. Go has no such limit.
+     */
+    public int getMaxInboundStreams() {
+        return maxInboundStreams;
+    }
+
+    public Config setMaxInboundStreams(int maxInboundStreams) {
+        this.maxInboundStreams = maxInboundStreams;
         return this;
     }
 

@@ -20,6 +20,7 @@ import dev.memberlist.engine.wire.IndirectPingReq;
 import dev.memberlist.engine.wire.Ping;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -141,6 +142,7 @@ final class NodeContext {
                 .bindAddrs(c.getBindAddr())
                 .bindPort(c.getBindPort())
                 .connectTimeout(c.getTcpTimeout())
+                .maxInboundStreams(c.getMaxInboundStreams())
                 .build());
     }
 
@@ -175,6 +177,11 @@ final class NodeContext {
                     log.warn("{}: failed to handle stream from {}", name, connection.remoteAddress(), e);
                     connection.close();
                 }
+            }
+
+            @Override
+            public void onStreamShed(InetSocketAddress remote) {
+                countDrop("stream", "shed");
             }
         });
         if (config.getBindPort() == 0 && transport instanceof NetTransport nt) {

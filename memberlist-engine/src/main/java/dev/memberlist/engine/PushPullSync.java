@@ -1,6 +1,7 @@
 package dev.memberlist.engine;
 
 import dev.memberlist.engine.delegate.NodeDelegate;
+import dev.memberlist.engine.scheduler.Cancellable;
 import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.wire.DecodeException;
 import dev.memberlist.engine.wire.ErrResp;
@@ -217,7 +218,7 @@ final class PushPullSync {
      *
      * @return completes when merged, exceptionally when their state was refused
      */
-    CompletableFuture<Void> answer(StreamConnection conn, PushPull remote) {
+    CompletableFuture<Void> answer(StreamConnection conn, PushPull remote, Cancellable deadline) {
         List<PushNodeState> theirs = withPorts(remote.nodes());
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
@@ -231,7 +232,11 @@ final class PushPullSync {
                 .thenComposeAsync(
                         snap -> {
                             byte[] reply = encodeState(remote.join(), snap.ours());
-                            conn.write(reply).whenComplete((v, e) -> conn.close());
+                            // the stream's deadline stands until the reply is written
+                            conn.write(reply).whenComplete((v, e) -> {
+                                conn.close();
+                                deadline.cancel();
+                            });
                             return finishMerge(theirs, remote, snap.refused(), askMerge);
                         },
                         m.streamWork);

@@ -123,10 +123,15 @@ final class StreamLayer {
         FrameReader reader = new FrameReader(label -> m.config.isSkipInboundLabelCheck()
                 ? label.isEmpty()
                 : m.config.getLabel().equals(label));
+        // one deadline for the whole stream, our reply included: a peer that stops reading
+        // must not hold a connection and a push-pull slot forever
         Cancellable deadline = m.scheduleIo(
                 () -> {
+                    if (reader.result().isDone()) {
+                        m.countDrop("stream", "reply_timeout");
+                    }
                     reader.fail(new TimeoutException("stream deadline"));
-                    conn.close();
+                    conn.abort();
                 },
                 m.config.getTcpTimeout().toNanos());
         conn.startReading(reader);
@@ -206,9 +211,8 @@ final class StreamLayer {
                     deadline.cancel();
                     return;
                 }
-                m.pushPull.answer(conn, remote).whenComplete((v, e) -> {
+                m.pushPull.answer(conn, remote, deadline).whenComplete((v, e) -> {
                     pushPullRequests.decrementAndGet();
-                    deadline.cancel();
                     if (e != null) {
                         m.log.warn(
                                 "{}: failed push/pull merge from {}: {}",
@@ -236,23 +240,27 @@ final class StreamLayer {
                 }
             }
             case PING -> {
-                deadline.cancel();
                 Ping p;
                 try {
                     p = MessageCodec.decode(Ping.class, msg.buf(), msg.off(), msg.len());
                 } catch (DecodeException e) {
                     m.countDrop("stream", "decode");
                     conn.close();
+                    deadline.cancel();
                     return;
                 }
                 // the same answer as to a UDP ping; Go sends no payload over TCP
                 AckResp ack = m.probe.ackFor(p, conn.remoteAddress(), false);
                 if (ack == null) {
                     conn.close();
+                    deadline.cancel();
                     return;
                 }
                 byte[] out = encodeStreamMessage(MessageCodec.encode(ack));
-                conn.write(out).whenComplete((v, e) -> conn.close());
+                conn.write(out).whenComplete((v, e) -> {
+                    conn.close();
+                    deadline.cancel();
+                });
             }
             default -> {
                 m.countDrop("stream", "unknown_type");
@@ -288,7 +296,7 @@ final class StreamLayer {
         Cancellable deadline = m.scheduleIo(
                 () -> {
                     reader.fail(new TimeoutException("no reply within " + Duration.ofNanos(timeoutNanos)));
-                    conn.close();
+                    conn.abort();
                 },
                 timeoutNanos);
         conn.write(encoded).whenComplete((v, e) -> {
@@ -314,8 +322,15 @@ final class StreamLayer {
     /** Go's sendUserMsg: a reliable user message over a fresh stream. */
     CompletableFuture<Void> sendUserMsg(Address a, byte[] msg) {
         byte[] encoded = encodeStreamMessage(MessageCodec.encodeUserMsgStream(msg));
-        return dial(a, m.config.getTcpTimeout())
-                .thenCompose(conn -> conn.write(encoded).whenComplete((v, e) -> conn.close()));
+        return dial(a, m.config.getTcpTimeout()).thenCompose(conn -> {
+            // a peer that stops reading fails the send at the deadline instead of holding it
+            Cancellable deadline =
+                    m.scheduleIo(conn::abort, m.config.getTcpTimeout().toNanos());
+            return conn.write(encoded).whenComplete((v, e) -> {
+                deadline.cancel();
+                conn.close();
+            });
+        });
     }
 
     /**

@@ -24,6 +24,11 @@ public interface StreamConnection {
     /** Closes the stream after pending writes; idempotent. */
     void close();
 
+    /** Closes at once, dropping writes not yet sent: for a peer that stopped reading. */
+    default void abort() {
+        close();
+    }
+
     /** Receives a stream's bytes. Called on I/O threads: hand off work that is not decoding. */
     interface Reader {
         /** The next bytes, owned by the reader. */

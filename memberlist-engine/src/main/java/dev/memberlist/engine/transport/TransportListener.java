@@ -10,4 +10,7 @@ public interface TransportListener {
 
     /** A remote peer opened a stream to us. */
     void onStream(StreamConnection connection);
+
+    /** A stream a peer opened was closed at once: too many were open already. */
+    default void onStreamShed(java.net.InetSocketAddress remote) {}
 }

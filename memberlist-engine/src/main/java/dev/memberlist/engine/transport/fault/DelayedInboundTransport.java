@@ -70,6 +70,11 @@ public final class DelayedInboundTransport implements Transport {
                 StreamConnection slow = new SlowStream(connection);
                 later(() -> listener.onStream(slow));
             }
+
+            @Override
+            public void onStreamShed(java.net.InetSocketAddress remote) {
+                listener.onStreamShed(remote);
+            }
         });
     }
 

@@ -90,6 +90,11 @@ public final class FaultyTransport implements Transport {
                     listener.onStream(connection);
                 }
             }
+
+            @Override
+            public void onStreamShed(java.net.InetSocketAddress remote) {
+                listener.onStreamShed(remote);
+            }
         });
     }
 

@@ -99,7 +99,8 @@ final class NetStreamConnection implements StreamConnection {
     }
 
     /** Closes at once, dropping pending writes. */
-    void abort() {
+    @Override
+    public void abort() {
         closeRequested.set(true);
         channel.close();
     }

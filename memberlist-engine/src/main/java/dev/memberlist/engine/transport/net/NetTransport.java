@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NetTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(NetTransport.class);
+
+    /** Streams peers hold open to us now. */
+    private final AtomicInteger inboundStreams = new AtomicInteger();
+
+    private volatile TransportListener listener;
 
     /** Go's udpPacketBufSize: the largest datagram read whole. */
     static final int UDP_PACKET_BUF_SIZE = 65536;
@@ -105,6 +111,7 @@ public final class NetTransport implements Transport {
         if (shutdown.get()) {
             throw new IOException("NetTransport is shut down");
         }
+        this.listener = listener;
         PacketHandler packets = new PacketHandler(listener, counters);
         StreamHandler streams = new StreamHandler(listener, counters);
         int attempts = config.bindPort() == 0 ? AUTO_BIND_ATTEMPTS : 1;
@@ -297,6 +304,14 @@ public final class NetTransport implements Transport {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (inboundStreams.incrementAndGet() > config.maxInboundStreams()) {
+                                // shed at once: idle or hostile connections must not pile up
+                                inboundStreams.decrementAndGet();
+                                ch.close();
+                                listener.onStreamShed(ch.remoteAddress());
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> inboundStreams.decrementAndGet());
                             initStream(ch, ch.remoteAddress(), streams);
                         }
                     });

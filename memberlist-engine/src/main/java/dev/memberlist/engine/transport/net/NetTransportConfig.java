@@ -15,12 +15,24 @@ import java.util.Objects;
  * @param eventLoopGroup the Netty group to run on, or null for one group shared by every
  *     transport in the JVM; a supplied group is never shut down by the transport
  * @param connectTimeout used by {@link NetTransport#dialAddress} when the caller gives no timeout
+ * @param maxInboundStreams how many streams peers may hold open to us at once; past it a new
+ *     one is closed at once and reported to {@link dev.memberlist.engine.transport.TransportListener#onStreamShed}
  */
 public record NetTransportConfig(
-        List<String> bindAddrs, int bindPort, EventLoopGroup eventLoopGroup, Duration connectTimeout) {
+        List<String> bindAddrs,
+        int bindPort,
+        EventLoopGroup eventLoopGroup,
+        Duration connectTimeout,
+        int maxInboundStreams) {
 
     /** Go memberlist's default TCP timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Inbound streams open at once, by default: far above what a healthy node sees (Go refuses a
+     * 128th concurrent push-pull), far below what exhausts a process's descriptors.
+     */
+    public static final int DEFAULT_MAX_INBOUND_STREAMS = 512;
 
     public NetTransportConfig {
         bindAddrs = List.copyOf(bindAddrs);
@@ -39,6 +51,9 @@ public record NetTransportConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
+        }
+        if (maxInboundStreams < 1) {
+            throw new IllegalArgumentException("maxInboundStreams must be at least 1, got " + maxInboundStreams);
         }
     }
 
@@ -66,6 +81,7 @@ public record NetTransportConfig(
         private int bindPort;
         private EventLoopGroup eventLoopGroup;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private int maxInboundStreams = DEFAULT_MAX_INBOUND_STREAMS;
 
         private Builder() {}
 
@@ -98,8 +114,14 @@ public record NetTransportConfig(
             return this;
         }
 
+        /** Streams peers may hold open to us at once; {@value NetTransportConfig#DEFAULT_MAX_INBOUND_STREAMS} by default. */
+        public Builder maxInboundStreams(int max) {
+            this.maxInboundStreams = max;
+            return this;
+        }
+
         public NetTransportConfig build() {
-            return new NetTransportConfig(bindAddrs, bindPort, eventLoopGroup, connectTimeout);
+            return new NetTransportConfig(bindAddrs, bindPort, eventLoopGroup, connectTimeout, maxInboundStreams);
         }
     }
 }

@@ -173,6 +173,12 @@ public class MemberlistProperties implements Validator {
     private Boolean pushPullAfterJoin;
 
     /**
+     * How many streams peers may hold open to this node at once; past it a new one is closed at
+     * once and counted (memberlist.tcp.dropped, reason shed). Defaults to 512.
+     */
+    private Integer maxInboundStreams;
+
+    /**
      * How long a member forgotten while dead stays a reconnect candidate (see
      * reconnect-dead-nodes). Defaults to 24h, Serf's reconnect timeout; 0 tries only members not
      * yet forgotten.
@@ -477,6 +483,14 @@ public class MemberlistProperties implements Validator {
 
     public void setReconnectDeadNodes(Boolean reconnectDeadNodes) {
         this.reconnectDeadNodes = reconnectDeadNodes;
+    }
+
+    public Integer getMaxInboundStreams() {
+        return this.maxInboundStreams;
+    }
+
+    public void setMaxInboundStreams(Integer maxInboundStreams) {
+        this.maxInboundStreams = maxInboundStreams;
     }
 
     public Boolean getPushPullAfterJoin() {

@@ -82,6 +82,7 @@ final class PropertiesConfigFactory {
         set(properties.getRequireNodeNames(), config::setRequireNodeNames);
         set(properties.getReconnectDeadNodes(), config::setReconnectDeadNodes);
         set(properties.getPushPullAfterJoin(), config::setPushPullAfterJoin);
+        set(properties.getMaxInboundStreams(), config::setMaxInboundStreams);
         set(properties.getReconnectTimeout(), config::setReconnectTimeout);
         return config;
     }

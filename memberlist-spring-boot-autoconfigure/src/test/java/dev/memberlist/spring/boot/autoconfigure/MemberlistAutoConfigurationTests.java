@@ -128,6 +128,7 @@ class MemberlistAutoConfigurationTests {
                         "memberlist.require-node-names=true",
                         "memberlist.reconnect-dead-nodes=false",
                         "memberlist.push-pull-after-join=false",
+                        "memberlist.max-inbound-streams=64",
                         "memberlist.reconnect-timeout=2h",
                         "memberlist.seeds=127.0.0.1:1,other.invalid",
                         "memberlist.join-timeout=300ms",
@@ -170,6 +171,7 @@ class MemberlistAutoConfigurationTests {
                     assertThat(config.isRequireNodeNames()).isTrue();
                     assertThat(config.isReconnectDeadNodes()).isFalse();
                     assertThat(config.isPushPullAfterJoin()).isFalse();
+                    assertThat(config.getMaxInboundStreams()).isEqualTo(64);
                     assertThat(config.getReconnectTimeout()).isEqualTo(Duration.ofHours(2));
                     // what is not engine config lives in the lifecycle and the node's metadata
                     MemberlistProperties properties = context.getBean(MemberlistProperties.class);
