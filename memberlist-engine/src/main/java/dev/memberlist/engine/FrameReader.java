@@ -30,8 +30,21 @@ final class FrameReader implements StreamConnection.Reader {
         }
     }
 
+    /** The first byte of the message told us to refuse it before the rest arrives. */
+    static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String why) {
+            super(why);
+        }
+    }
+
     private final boolean readLabel;
     private final java.util.function.Predicate<String> labelAccepted;
+    /** Null when any type is read; else asked once, with the message's first byte. */
+    private final java.util.function.IntPredicate typeAccepted;
+
+    private boolean typeChecked;
     private final CompletableFuture<Frame> result = new CompletableFuture<>();
     private byte[] buf = new byte[512];
     private int len;
@@ -45,6 +58,7 @@ final class FrameReader implements StreamConnection.Reader {
     FrameReader() {
         this.readLabel = false;
         this.labelAccepted = l -> true;
+        this.typeAccepted = null;
     }
 
     /**
@@ -53,8 +67,19 @@ final class FrameReader implements StreamConnection.Reader {
      * @param labelAccepted checked as soon as the label (or its absence) is known
      */
     FrameReader(java.util.function.Predicate<String> labelAccepted) {
+        this(labelAccepted, null);
+    }
+
+    /**
+     * A reader for a stream a peer opened that may refuse a message by its type byte, before
+     * its body is buffered (Go reads the type first and refuses a push-pull over its limit).
+     *
+     * @param typeAccepted asked with the first byte after the label; false refuses the stream
+     */
+    FrameReader(java.util.function.Predicate<String> labelAccepted, java.util.function.IntPredicate typeAccepted) {
         this.readLabel = true;
         this.labelAccepted = labelAccepted;
+        this.typeAccepted = typeAccepted;
     }
 
     /** Completes with the first whole message, or exceptionally when the stream breaks first. */
@@ -120,6 +145,15 @@ final class FrameReader implements StreamConnection.Reader {
         }
         if (len == 0) {
             return;
+        }
+        if (typeAccepted != null && !typeChecked) {
+            typeChecked = true;
+            if (!typeAccepted.test(buf[0] & 0xff)) {
+                done = true;
+                buf = null;
+                result.completeExceptionally(new RefusedException("refused at its type byte"));
+                return;
+            }
         }
         int n = StreamFramer.frameLength(buf, 0, len, progress);
         if (n < 0) {

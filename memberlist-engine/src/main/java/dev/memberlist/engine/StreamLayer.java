@@ -120,9 +120,14 @@ final class StreamLayer {
     /** Go's handleConn, for a stream a peer opened to us. */
     void handleConn(StreamConnection conn) {
         m.metrics.incrCounter("memberlist.tcp.accept", 1);
-        FrameReader reader = new FrameReader(label -> m.config.isSkipInboundLabelCheck()
-                ? label.isEmpty()
-                : m.config.getLabel().equals(label));
+        FrameReader reader = new FrameReader(
+                label -> m.config.isSkipInboundLabelCheck()
+                        ? label.isEmpty()
+                        : m.config.getLabel().equals(label),
+                // a push-pull over the limit is refused at its type byte, before its body is
+                // buffered (a plain one; an encrypted one shows its type only once decrypted)
+                type -> type != MessageType.PUSH_PULL.code()
+                        || pushPullRequests.get() < Limits.MAX_PUSH_PULL_REQUESTS - 1);
         // one deadline for the whole stream, our reply included: a peer that stops reading
         // must not hold a connection and a push-pull slot forever
         Cancellable deadline = m.scheduleIo(
@@ -160,7 +165,10 @@ final class StreamLayer {
 
     private void onReadError(StreamConnection conn, Throwable err) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof FrameReader.LabelMismatchException) {
+        if (cause instanceof FrameReader.RefusedException) {
+            m.countDrop("stream", "too_many_push_pull");
+            conn.abort();
+        } else if (cause instanceof FrameReader.LabelMismatchException) {
             // a label mismatch is answered with silence, as Go does
             m.countDrop("stream", "label");
             conn.close();

@@ -132,4 +132,57 @@ class InboundStreamCapTest {
             assertThat(read).isLessThan(state.length);
         }
     }
+
+    @Test
+    void aPushPullOverTheLimitIsRefusedBeforeItsBodyIsRead() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger merging = new java.util.concurrent.atomic.AtomicInteger();
+        Memberlist target = node("target", new Tally(), c -> c.setTcpTimeout(Duration.ofSeconds(60))
+                .setDelegate(new dev.memberlist.engine.delegate.NodeDelegate() {
+                    @Override
+                    public void mergeRemoteState(byte[] buf, boolean join) {
+                        merging.incrementAndGet();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+        InetSocketAddress addr = target.advertiseAddress();
+        try {
+            // 127 push-pulls held open in a slow merge: Go's limit is reached
+            byte[] small = dev.memberlist.engine.wire.MessageCodec.encodePushPull(
+                    new dev.memberlist.engine.wire.PushPull(false, List.of(), new byte[] {1}));
+            for (int i = 0; i < 127; i++) {
+                Socket s = new Socket();
+                s.connect(addr, 10_000);
+                s.getOutputStream().write(small);
+                sockets.add(s);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> merging.get() == 127);
+
+            // the 128th carries 16 MiB: refused at its first byte, so the write breaks long
+            // before the body is through
+            byte[] big = new byte[16 << 20];
+            new java.util.Random(1).nextBytes(big);
+            byte[] frame = dev.memberlist.engine.wire.MessageCodec.encodePushPull(
+                    new dev.memberlist.engine.wire.PushPull(false, List.of(), big));
+            long written = 0;
+            try (Socket s = new Socket()) {
+                s.connect(addr, 10_000);
+                s.setSoTimeout(10_000);
+                for (int off = 0; off < frame.length; off += 1 << 16) {
+                    int n = Math.min(1 << 16, frame.length - off);
+                    s.getOutputStream().write(frame, off, n);
+                    written += n;
+                }
+            } catch (java.net.SocketException refused) {
+                // reset by the node, as it should be
+            }
+            assertThat(written).isLessThan(frame.length);
+        } finally {
+            release.countDown();
+        }
+    }
 }
