@@ -12,6 +12,8 @@ import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.DecodeException;
 import dev.memberlist.engine.wire.IndirectPingReq;
 import dev.memberlist.engine.wire.Label;
+import dev.memberlist.engine.wire.LimitExceededException;
+import dev.memberlist.engine.wire.Limits;
 import dev.memberlist.engine.wire.Message;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.MessageType;
@@ -192,7 +194,11 @@ final class PacketLayer {
             off = 5;
         }
         List<Object> msgs = new ArrayList<>(4);
-        handleCommand(buf, off, buf.length - off, msgs, 0);
+        if (!handleCommand(buf, off, buf.length - off, msgs, 0, new Budget())) {
+            // nothing of a packet over its budget is handed on
+            m.countDrop("packet", "budget");
+            return;
+        }
         if (msgs.isEmpty()) {
             return;
         }
@@ -237,39 +243,76 @@ final class PacketLayer {
         });
     }
 
-    /** Decodes one message, recursing into compounds and compression (Go's handleCommand). */
-    private void handleCommand(byte[] buf, int off, int len, List<Object> out, int depth) {
+    /**
+     * What one datagram may still decode to ({@link Limits#MAX_PACKET_DECODED_BYTES},
+     * {@link Limits#MAX_PACKET_MESSAGES}): Go bounds only each decompression, at 40 MiB, so one
+     * packet of nested compressed parts may claim hundreds.
+     */
+    private static final class Budget {
+        int bytes = Limits.MAX_PACKET_DECODED_BYTES;
+        int messages = Limits.MAX_PACKET_MESSAGES;
+
+        /** Takes n bytes; false when they are not there. */
+        boolean take(int n) {
+            bytes -= n;
+            return bytes >= 0;
+        }
+    }
+
+    /**
+     * Decodes one message, recursing into compounds and compression (Go's handleCommand).
+     *
+     * @return false when the packet went over its budget: drop all of it
+     */
+    private boolean handleCommand(byte[] buf, int off, int len, List<Object> out, int depth, Budget budget) {
         if (len < 1) {
             m.countDrop("packet", "empty");
-            return;
+            return true;
+        }
+        if (--budget.messages < 0) {
+            return false;
         }
         MessageType type = MessageType.fromCode(buf[off] & 0xff);
         try {
             if (type == null) {
                 m.countDrop("packet", "unknown_type");
-                return;
+                return true;
             }
             switch (type) {
                 case COMPOUND -> {
                     if (depth >= MAX_NESTING) {
                         m.countDrop("packet", "nesting");
-                        return;
+                        return true;
+                    }
+                    // the parts are copies: they count against the budget
+                    if (!budget.take(len)) {
+                        return false;
                     }
                     Compound.Parts parts = Compound.decodeCompoundMessage(buf, off + 1, len - 1);
                     if (parts.truncated() > 0) {
                         m.countDrop("packet", "truncated_compound");
                     }
                     for (byte[] part : parts.parts()) {
-                        handleCommand(part, 0, part.length, out, depth + 1);
+                        if (!handleCommand(part, 0, part.length, out, depth + 1, budget)) {
+                            return false;
+                        }
                     }
                 }
                 case COMPRESS -> {
                     if (depth >= MAX_NESTING) {
                         m.countDrop("packet", "nesting");
-                        return;
+                        return true;
                     }
-                    byte[] payload = Compression.decompressPayload(buf, off + 1, len - 1);
-                    handleCommand(payload, 0, payload.length, out, depth + 1);
+                    byte[] payload;
+                    try {
+                        payload = Compression.decompressPayload(buf, off + 1, len - 1, Math.max(0, budget.bytes));
+                    } catch (LimitExceededException e) {
+                        return false;
+                    }
+                    budget.take(payload.length);
+                    if (!handleCommand(payload, 0, payload.length, out, depth + 1, budget)) {
+                        return false;
+                    }
                 }
                 case PING -> out.add(MessageCodec.decode(Ping.class, buf, off + 1, len - 1));
                 case INDIRECT_PING -> out.add(MessageCodec.decode(IndirectPingReq.class, buf, off + 1, len - 1));
@@ -285,6 +328,7 @@ final class PacketLayer {
             m.countDrop("packet", "decode");
             m.log.debug("{}: dropping undecodable {} message: {}", m.name, type, e.getMessage());
         }
+        return true;
     }
 
     /** Alive, suspect and dead. Strand. */

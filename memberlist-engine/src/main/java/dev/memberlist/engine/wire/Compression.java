@@ -19,14 +19,23 @@ public final class Compression {
      *     over {@link Limits#MAX_DECOMPRESSED_BYTES}
      */
     public static byte[] decompressPayload(byte[] buf, int off, int len) throws DecodeException {
+        return decompressPayload(buf, off, len, Limits.MAX_DECOMPRESSED_BYTES);
+    }
+
+    /**
+     * {@link #decompressPayload(byte[], int, int)} with a smaller limit.
+     *
+     * @throws LimitExceededException when the output would exceed {@code maxOut} bytes
+     */
+    public static byte[] decompressPayload(byte[] buf, int off, int len, int maxOut) throws DecodeException {
         // Read the compress struct in place: Buf is decompressed straight from the input.
         int[] c = MessageCodec.readCompressSpan(new MsgReader(buf, off, len));
         if (c[0] != LZW_ALGO) {
             throw new DecodeException("cannot decompress unknown algorithm " + c[0]);
         }
         byte[] out = c[1] < 0
-                ? Lzw.decompress(buf, off, 0, Limits.MAX_DECOMPRESSED_BYTES)
-                : Lzw.decompress(buf, off + c[1], c[2], Limits.MAX_DECOMPRESSED_BYTES);
+                ? Lzw.decompress(buf, off, 0, Math.min(maxOut, Limits.MAX_DECOMPRESSED_BYTES))
+                : Lzw.decompress(buf, off + c[1], c[2], Math.min(maxOut, Limits.MAX_DECOMPRESSED_BYTES));
         if (out.length == 0) {
             throw new DecodeException("decompressed payload is empty");
         }

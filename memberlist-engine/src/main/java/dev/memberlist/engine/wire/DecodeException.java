@@ -1,7 +1,7 @@
 package dev.memberlist.engine.wire;
 
 /** Input that is not a valid memberlist message: truncated, malformed, over a limit, or undecryptable. */
-public final class DecodeException extends Exception {
+public class DecodeException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public DecodeException(String message) {

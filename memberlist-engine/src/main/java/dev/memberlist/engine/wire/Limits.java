@@ -18,6 +18,15 @@ public final class Limits {
      * reaches it as garbage and every part is lost; newer Go reads 255, and every Go reads 127.
      */
     public static final int MAX_COMPOUND_PARTS_SENT = 127;
+    /**
+     * What one datagram may decode to, decompressed parts and compound parts together: a legit
+     * packet never exceeds its UDP buffer size decompressed (1,400 bytes by default, 64 KiB at
+     * most), while LZW lets 60 KB of nested compressed parts claim 80 MiB. Past it the whole
+     * packet is dropped.
+     */
+    public static final int MAX_PACKET_DECODED_BYTES = 1 << 20;
+    /** Most messages one datagram may decode to (Go's compounds hold at most 255). */
+    public static final int MAX_PACKET_MESSAGES = 4096;
     /** Most concurrent inbound push-pulls (Go's {@code maxPushPullRequests}). */
     public static final int MAX_PUSH_PULL_REQUESTS = 128;
     /** Largest datagram read. */

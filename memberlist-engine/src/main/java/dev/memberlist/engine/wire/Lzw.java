@@ -340,7 +340,7 @@ public final class Lzw {
         private void grow(int more) throws DecodeException {
             long need = (long) o + more;
             if (need > maxOut) {
-                throw new DecodeException("lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
+                throw new LimitExceededException("lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
             }
             if (need > out.length) {
                 long size = Math.max(need, Math.min(Math.max(256L, (long) out.length * 2), maxOut));
