@@ -10,17 +10,30 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code interop/go-peer} is a copy of the shared reference material ({@code ../shared/go-peer})
- * so that a clean clone tests on its own; when the shared folder is present, the copy must be
+ * {@code interop/go-peer} and {@code interop/go-wire-newer} are copies of the shared reference
+ * material ({@code ../shared/go-peer}, {@code ../shared/go-wire-newer})
+ * so that a clean clone tests on its own; when the shared folder is present, each copy must be
  * identical to it.
  */
 class VendoredInteropTest {
 
     @Test
     void theCopyOfTheGoPeerAndItsVectorsMatchesTheSharedReference() throws IOException {
-        Path copy = GoPeer.projectRoot().resolve("interop/go-peer");
-        assertThat(copy.resolve("vectors/go-memberlist-0.2.2.jsonl")).isRegularFile();
-        Path shared = GoPeer.projectRoot().resolve("../shared/go-peer").normalize();
+        assertThat(GoPeer.projectRoot().resolve("interop/go-peer/vectors/go-memberlist-0.2.2.jsonl"))
+                .isRegularFile();
+        sameAsShared("go-peer");
+    }
+
+    @Test
+    void theCopyOfTheNewerGoWireMatchesTheSharedReference() throws IOException {
+        assertThat(GoPeer.projectRoot().resolve("interop/go-wire-newer/go-memberlist-0.5.3.jsonl"))
+                .isRegularFile();
+        sameAsShared("go-wire-newer");
+    }
+
+    private static void sameAsShared(String folder) throws IOException {
+        Path copy = GoPeer.projectRoot().resolve("interop/" + folder);
+        Path shared = GoPeer.projectRoot().resolve("../shared/" + folder).normalize();
         if (!Files.isDirectory(shared)) {
             // a clone away from the shared folder: the copy is all there is
             return;
