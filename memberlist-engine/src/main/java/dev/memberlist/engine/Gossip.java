@@ -83,7 +83,7 @@ final class Gossip {
             }
             return switch (n.state) {
                 case ALIVE, SUSPECT -> false;
-                case DEAD -> now - n.stateChange > gossipToTheDead;
+                case DEAD -> now - m.membership.stateChange(n.name) > gossipToTheDead;
                 default -> true;
             };
         });
