@@ -337,12 +337,17 @@ final class Membership {
             state = refute(state, a.incarnation());
             log.warn("{}: refuting an alive message for '{}'", m.name, a.node());
         } else {
-            m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
             byte[] newVsn = vsn != null && vsn.length >= 6 ? NodeRecord.sharedVsn(vsn) : state.vsn;
             NodeRecord old = state;
+            state = NodeRecord.alive(state.name, a.incarnation(), a.addr(), a.port(), a.meta(), newVsn);
+            if (notify == null && vsn != null && vsn.length == 6) {
+                // the record says what the message says, byte for byte: gossip the record's shared one
+                m.gossip.queueBroadcast(state.aliveBroadcast());
+            } else {
+                m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
+            }
             // the time of change moves only when the state does (Go sets StateChange only then)
             long stateChange = old.state == NodeState.ALIVE ? nodeMap.stateChange(old.name) : m.strand.nanoTime();
-            state = NodeRecord.alive(state.name, a.incarnation(), a.addr(), a.port(), a.meta(), newVsn);
             publish(old, state, stateChange);
         }
         m.metrics.incrCounter("memberlist.msg.alive", 1);

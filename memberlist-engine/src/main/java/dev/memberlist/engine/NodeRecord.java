@@ -1,5 +1,7 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.MessageCodec;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -39,6 +41,8 @@ final class NodeRecord {
     private Node view;
     /** Created on first use, like {@link #view}; null while not computed or not an IP. */
     private Address fullAddress;
+    /** Created on first use, like {@link #view}: the alive message of this record, to gossip. */
+    private MemberlistBroadcast aliveBroadcast;
 
     private static final byte[] ZERO_VSN = new byte[6];
     /** Version arrays seen, one instance per distinct value; clusters have a handful. */
@@ -199,6 +203,20 @@ final class NodeRecord {
             view = v = Node.shared(name, addr, port, meta, state, incarnation, vsn);
         }
         return v;
+    }
+
+    /**
+     * The alive message that says what this record says, as a broadcast with nothing to notify,
+     * made once and queued by every node that learns of it. Alive records only.
+     */
+    MemberlistBroadcast aliveBroadcast() {
+        MemberlistBroadcast b = aliveBroadcast;
+        if (b == null) {
+            byte[] msg = MessageCodec.encode(new Alive(incarnation, name, addr, port, meta, vsn));
+            // racy but safe: its fields are final (notify is null and volatile), every thread makes an equal one
+            aliveBroadcast = b = new MemberlistBroadcast(name, msg, null);
+        }
+        return b;
     }
 
     /** The socket address, or null when the advertised bytes are not an IP. */
