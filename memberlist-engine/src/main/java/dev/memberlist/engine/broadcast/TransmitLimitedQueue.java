@@ -164,6 +164,8 @@ public final class TransmitLimitedQueue {
                 // Go's AscendRange([transmits, free, MaxInt64], [transmits+1, MaxInt64, MaxInt64]):
                 // the first is the largest message of the tier that fits, the newest among equals
                 int keep = -1;
+                int keepBucket = -1;
+                int keepAt = -1;
                 for (int bi = tier.firstAtMost(free); bi < tier.buckets.size() && keep < 0; bi++) {
                     Bucket k = tier.buckets.get(bi);
                     for (int i = k.size - 1; i >= 0; i--) {
@@ -173,6 +175,8 @@ public final class TransmitLimitedQueue {
                             continue;
                         }
                         keep = slot;
+                        keepBucket = bi;
+                        keepAt = i;
                         break;
                     }
                 }
@@ -187,16 +191,17 @@ public final class TransmitLimitedQueue {
                 bytesUsed += overhead + msg.length;
                 toSend.add(msg);
 
+                // out of its bucket, found where it is
+                unlinkAt(ti, keepBucket, keepAt);
                 if (transmits[keep] + 1 >= transmitLimit) {
                     if (finished == null) {
                         finished = new ArrayList<>();
                     }
                     finished.add(kb);
-                    deleteItem(keep);
+                    freeItem(keep);
                 } else {
                     // moving it to the next tier now would let this scan meet it again; it keeps
                     // its slot and name, which nothing reads before it is back
-                    unlink(keep);
                     transmits[keep]++;
                     if (reinsert == null) {
                         reinsert = new int[32];
@@ -307,6 +312,11 @@ public final class TransmitLimitedQueue {
 
     private void deleteItem(int slot) {
         unlink(slot);
+        freeItem(slot);
+    }
+
+    /** Frees the slot of an entry already out of its bucket. */
+    private void freeItem(int slot) {
         if (names[slot] != null && !names[slot].isEmpty()) {
             removeName(names[slot], slot);
         }
@@ -424,7 +434,18 @@ public final class TransmitLimitedQueue {
         int bi = t.indexOf(lens[slot]);
         Bucket k = t.buckets.get(bi);
         k.remove(slot, ids);
-        if (k.size == 0) {
+        dropIfEmpty(ti, bi);
+    }
+
+    /** Takes the {@code at}-th slot of tier {@code ti}'s bucket {@code bi} out. */
+    private void unlinkAt(int ti, int bi, int at) {
+        tiers.get(ti).buckets.get(bi).removeAt(at);
+        dropIfEmpty(ti, bi);
+    }
+
+    private void dropIfEmpty(int ti, int bi) {
+        Tier t = tiers.get(ti);
+        if (t.buckets.get(bi).size == 0) {
             t.buckets.remove(bi);
             if (t.buckets.isEmpty()) {
                 tiers.remove(ti);
@@ -576,6 +597,12 @@ public final class TransmitLimitedQueue {
             if (pos >= size || ring[(head + pos) & mask] != slot) {
                 throw new IllegalStateException("queue entry not in its bucket");
             }
+            removeAt(pos);
+        }
+
+        /** Removes the {@code pos}-th slot in id order, shifting the nearer end in. */
+        void removeAt(int pos) {
+            int mask = ring.length - 1;
             if (pos >= size - 1 - pos) {
                 for (int i = pos; i < size - 1; i++) {
                     ring[(head + i) & mask] = ring[(head + i + 1) & mask];
