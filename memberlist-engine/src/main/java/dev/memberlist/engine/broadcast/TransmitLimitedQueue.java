@@ -18,14 +18,20 @@ import java.util.function.IntSupplier;
  * <p><b>Layout.</b> Go keeps a btree of {@code limitedBroadcast}s and a map of them by name. A
  * node's queue holds an alive message about every member that joined recently, so in a JVM of
  * thousands of nodes the queues hold millions of entries, and an object, a tree node and a map
- * node each came to more than a hundred bytes an entry. Here an entry is a slot in a few parallel
- * arrays (its broadcast, id, transmits, length and name), its name maps to its slot in an
+ * node each came to more than a hundred bytes an entry. Here an entry is a slot in three parallel
+ * arrays (its broadcast, its id, the bucket it is in), its name maps to its slot in an
  * open-addressing table of ints, and the order is kept by {@link Bucket}s: one per (transmits,
  * length), each its entries' slots sorted by id. The btree's order (transmits ascending, length
  * descending, id descending) is then: tiers in order, a tier's buckets by length descending, a
  * bucket's slots from the newest. A gossip packet takes the newest of the longest bucket that
  * fits, at a bucket's end; an entry it sends moves one tier up, usually to an end of its new
  * bucket too. The same entries come out in the same order as from Go's btree.
+ *
+ * <p>Ids are kept as their low 32 bits and compared by their difference, which is exact while the
+ * queue holds no entry 2^31 submissions older than the newest; every 2^30 submissions the queue
+ * checks, and renumbers its entries in order if one is half that old (only the ids a test's
+ * {@code orderedView} shows change). A {@link NamedBroadcast}'s name must not change while it is
+ * queued: the queue finds it by that name, as Go's map does.
  */
 public final class TransmitLimitedQueue {
     private static final int MIN_SLOTS = 8;
@@ -35,16 +41,18 @@ public final class TransmitLimitedQueue {
 
     private final Object lock = new Object();
 
+    /** How often, in submissions, the ids' age is checked; half the distance that stays exact. */
+    private static final long ID_CHECK = 1L << 30;
+
     // ---- entries, by slot; a free slot has a null broadcast ------------------------------------
     private Broadcast[] bcast = new Broadcast[MIN_SLOTS];
-    /** Go's {@code id}: the submission counter. */
-    private long[] ids = new long[MIN_SLOTS];
-    /** Go's {@code transmits}. */
-    private int[] transmits = new int[MIN_SLOTS];
-    /** Go's {@code msgLen}, the message length when queued; for a free slot, the next free slot. */
-    private int[] lens = new int[MIN_SLOTS];
-    /** Set for a {@link NamedBroadcast}; only non-empty names replace each other. */
-    private String[] names = new String[MIN_SLOTS];
+    /** Go's {@code id} (the submission counter), low 32 bits; for a free slot, the next free slot. */
+    private int[] ids = new int[MIN_SLOTS];
+    /**
+     * The bucket holding the entry, which knows its transmits (Go's {@code transmits}) and
+     * length when queued (Go's {@code msgLen}); null while the entry is out to move up a tier.
+     */
+    private Bucket[] where = new Bucket[MIN_SLOTS];
 
     private int size;
     /** Slots ever used, from 0; those below it and free are chained from {@link #freeSlot}. */
@@ -84,6 +92,9 @@ public final class TransmitLimitedQueue {
                 idGen = 1;
             } else {
                 idGen++;
+            }
+            if (idGen % ID_CHECK == 0 && size > 0) {
+                renumberIfOld();
             }
             String name = null;
             boolean unique = false;
@@ -126,7 +137,7 @@ public final class TransmitLimitedQueue {
                     deleteItem(slot);
                 }
             }
-            addItem(b, name, idGen, initialTransmits);
+            addItem(b, name, initialTransmits);
             trim();
         }
         if (finished != null) {
@@ -149,7 +160,8 @@ public final class TransmitLimitedQueue {
             int transmitLimit = ProtocolMath.retransmitLimit(retransmitMult, numNodes.getAsInt());
 
             int bytesUsed = 0;
-            // taken from a tier, back one tier up once the scan is over; most packets take a score
+            // taken from a tier, back one tier up once the scan is over, as (slot, transmits, length);
+            // most packets take a score
             int[] reinsert = null;
             int nReinsert = 0;
 
@@ -192,8 +204,9 @@ public final class TransmitLimitedQueue {
                 toSend.add(msg);
 
                 // out of its bucket, found where it is
+                int keepLen = tier.buckets.get(keepBucket).len;
                 unlinkAt(ti, keepBucket, keepAt);
-                if (transmits[keep] + 1 >= transmitLimit) {
+                if (tier.transmits + 1 >= transmitLimit) {
                     if (finished == null) {
                         finished = new ArrayList<>();
                     }
@@ -202,18 +215,19 @@ public final class TransmitLimitedQueue {
                 } else {
                     // moving it to the next tier now would let this scan meet it again; it keeps
                     // its slot and name, which nothing reads before it is back
-                    transmits[keep]++;
                     if (reinsert == null) {
-                        reinsert = new int[32];
+                        reinsert = new int[3 * 32];
                     } else if (nReinsert == reinsert.length) {
                         reinsert = Arrays.copyOf(reinsert, 2 * nReinsert);
                     }
                     reinsert[nReinsert++] = keep;
+                    reinsert[nReinsert++] = tier.transmits + 1;
+                    reinsert[nReinsert++] = keepLen;
                 }
                 // the same tier again, or, when it emptied and was removed, the next one at its index
             }
-            for (int i = 0; i < nReinsert; i++) {
-                link(reinsert[i]);
+            for (int i = 0; i < nReinsert; i += 3) {
+                link(reinsert[i], reinsert[i + 1], reinsert[i + 2]);
             }
             resetIdGenWhenEmpty();
             trim();
@@ -274,8 +288,8 @@ public final class TransmitLimitedQueue {
                 for (Bucket k : t.buckets) {
                     for (int i = k.size - 1; i >= 0; i--) {
                         int slot = k.get(i);
-                        LimitedBroadcast lb = new LimitedBroadcast(transmits[slot], lens[slot], ids[slot], bcast[slot]);
-                        lb.name = names[slot];
+                        LimitedBroadcast lb = new LimitedBroadcast(t.transmits, k.len, idOf(slot), bcast[slot]);
+                        lb.name = bcast[slot] instanceof NamedBroadcast nb ? nb.name() : null;
                         out.add(lb);
                     }
                 }
@@ -294,20 +308,29 @@ public final class TransmitLimitedQueue {
         }
     }
 
+    /** Moves the id generator on, for tests of ids billions of submissions apart. */
+    void skipIdsForTest(long to) {
+        synchronized (lock) {
+            idGen = to;
+        }
+    }
+
     // ---- entries ---------------------------------------------------------------------------
 
-    private void addItem(Broadcast b, String name, long id, int initialTransmits) {
+    private void addItem(Broadcast b, String name, int initialTransmits) {
         int slot = allocSlot();
         bcast[slot] = b;
-        ids[slot] = id;
-        transmits[slot] = initialTransmits;
-        lens[slot] = b.message().length;
-        names[slot] = name;
+        ids[slot] = (int) idGen;
         size++;
-        link(slot);
+        link(slot, initialTransmits, b.message().length);
         if (name != null && !name.isEmpty()) {
             putName(name, slot);
         }
+    }
+
+    /** Go's id of an entry, from its low bits: exact while the ids stay within 2^31 (see the class comment). */
+    private long idOf(int slot) {
+        return idGen - ((int) idGen - ids[slot]);
     }
 
     private void deleteItem(int slot) {
@@ -317,14 +340,18 @@ public final class TransmitLimitedQueue {
 
     /** Frees the slot of an entry already out of its bucket. */
     private void freeItem(int slot) {
-        if (names[slot] != null && !names[slot].isEmpty()) {
-            removeName(names[slot], slot);
+        String name = nameOf(slot);
+        if (name != null && !name.isEmpty()) {
+            removeName(name, slot);
         }
         bcast[slot] = null;
-        names[slot] = null;
-        lens[slot] = freeSlot;
+        ids[slot] = freeSlot;
         freeSlot = slot;
         size--;
+    }
+
+    private String nameOf(int slot) {
+        return bcast[slot] instanceof NamedBroadcast nb ? nb.name() : null;
     }
 
     /**
@@ -345,16 +372,15 @@ public final class TransmitLimitedQueue {
     private int allocSlot() {
         if (freeSlot >= 0) {
             int s = freeSlot;
-            freeSlot = lens[s];
+            freeSlot = ids[s];
             return s;
         }
         if (highSlot == bcast.length) {
-            int n = bcast.length * 2;
+            // by half: at a peak, a doubled array would be mostly empty
+            int n = bcast.length + (bcast.length >> 1);
             bcast = Arrays.copyOf(bcast, n);
             ids = Arrays.copyOf(ids, n);
-            transmits = Arrays.copyOf(transmits, n);
-            lens = Arrays.copyOf(lens, n);
-            names = Arrays.copyOf(names, n);
+            where = Arrays.copyOf(where, n);
         }
         return highSlot++;
     }
@@ -362,10 +388,8 @@ public final class TransmitLimitedQueue {
     /** Empties the queue, and lets go of grown arrays. */
     private void clear() {
         bcast = new Broadcast[MIN_SLOTS];
-        ids = new long[MIN_SLOTS];
-        transmits = new int[MIN_SLOTS];
-        lens = new int[MIN_SLOTS];
-        names = new String[MIN_SLOTS];
+        ids = new int[MIN_SLOTS];
+        where = new Bucket[MIN_SLOTS];
         byName = new int[MIN_SLOTS];
         namesUsed = 0;
         size = 0;
@@ -376,15 +400,10 @@ public final class TransmitLimitedQueue {
 
     /** Renumbers the slots densely into arrays sized for what is left. */
     private void compact() {
-        int n = MIN_SLOTS;
-        while (n < 2 * size) {
-            n <<= 1;
-        }
+        int n = Math.max(MIN_SLOTS, size + (size >> 1));
         Broadcast[] nb = new Broadcast[n];
-        long[] ni = new long[n];
-        int[] nt = new int[n];
-        int[] nl = new int[n];
-        String[] nn = new String[n];
+        int[] ni = new int[n];
+        Bucket[] nw = new Bucket[n];
         int next = 0;
         for (Tier t : tiers) {
             for (Bucket k : t.buckets) {
@@ -392,9 +411,7 @@ public final class TransmitLimitedQueue {
                     int slot = k.get(i);
                     nb[next] = bcast[slot];
                     ni[next] = ids[slot];
-                    nt[next] = transmits[slot];
-                    nl[next] = lens[slot];
-                    nn[next] = names[slot];
+                    nw[next] = k;
                     k.set(i, next);
                     next++;
                 }
@@ -403,43 +420,66 @@ public final class TransmitLimitedQueue {
         }
         bcast = nb;
         ids = ni;
-        transmits = nt;
-        lens = nl;
-        names = nn;
+        where = nw;
         highSlot = next;
         freeSlot = -1;
         rebuildNames();
     }
 
+    /**
+     * Gives the entries new ids in the order they have, ending at the newest, when the oldest is
+     * 2^30 submissions old: past 2^31 their low bits would no longer order them.
+     */
+    private void renumberIfOld() {
+        List<int[]> live = new ArrayList<>(size);
+        boolean old = false;
+        for (int s = 0; s < highSlot; s++) {
+            if (bcast[s] != null) {
+                int age = (int) idGen - ids[s];
+                live.add(new int[] {s, age});
+                old |= age >= ID_CHECK || age < 0;
+            }
+        }
+        if (!old) {
+            return;
+        }
+        live.sort((a, b) -> Integer.compare(b[1], a[1]));
+        for (int i = 0; i < live.size(); i++) {
+            ids[live.get(i)[0]] = (int) idGen - (live.size() - i);
+        }
+    }
+
     // ---- order: tiers of buckets -----------------------------------------------------------
 
     /** Puts a slot into its (transmits, length) bucket. */
-    private void link(int slot) {
-        int tx = transmits[slot];
-        int ti = tierIndex(tx);
+    private void link(int slot, int transmits, int len) {
+        int ti = tierIndex(transmits);
         Tier t;
         if (ti >= 0) {
             t = tiers.get(ti);
         } else {
-            t = new Tier(tx);
+            t = new Tier(transmits);
             tiers.add(-ti - 1, t);
         }
-        t.bucketFor(lens[slot]).insert(slot, ids);
+        Bucket k = t.bucketFor(len);
+        k.insert(slot, ids);
+        where[slot] = k;
     }
 
     /** Takes a slot out of its bucket, and the bucket and tier out when they empty. */
     private void unlink(int slot) {
-        int ti = tierIndex(transmits[slot]);
-        Tier t = tiers.get(ti);
-        int bi = t.indexOf(lens[slot]);
-        Bucket k = t.buckets.get(bi);
+        Bucket k = where[slot];
+        where[slot] = null;
         k.remove(slot, ids);
-        dropIfEmpty(ti, bi);
+        int ti = tierIndex(k.transmits);
+        dropIfEmpty(ti, tiers.get(ti).indexOf(k.len));
     }
 
     /** Takes the {@code at}-th slot of tier {@code ti}'s bucket {@code bi} out. */
     private void unlinkAt(int ti, int bi, int at) {
-        tiers.get(ti).buckets.get(bi).removeAt(at);
+        Bucket k = tiers.get(ti).buckets.get(bi);
+        where[k.get(at)] = null;
+        k.removeAt(at);
         dropIfEmpty(ti, bi);
     }
 
@@ -511,7 +551,7 @@ public final class TransmitLimitedQueue {
             if (i >= 0) {
                 return buckets.get(i);
             }
-            Bucket k = new Bucket(len);
+            Bucket k = new Bucket(transmits, len);
             buckets.add(-i - 1, k);
             return k;
         }
@@ -523,12 +563,14 @@ public final class TransmitLimitedQueue {
      * from the tier below goes to either end, nearly always, or is shifted in from the nearer one.
      */
     private static final class Bucket {
+        final int transmits;
         final int len;
         int[] ring = new int[4];
         int head;
         int size;
 
-        Bucket(int len) {
+        Bucket(int transmits, int len) {
+            this.transmits = transmits;
             this.len = len;
         }
 
@@ -541,23 +583,23 @@ public final class TransmitLimitedQueue {
             ring[(head + i) & (ring.length - 1)] = slot;
         }
 
-        /** Where a slot of this id goes (or is), in id order. */
-        private int position(long id, long[] ids) {
+        /** Where a slot of this id goes (or is), in id order; ids compare by their difference. */
+        private int position(int id, int[] ids) {
             int lo = 0;
             int hi = size - 1;
             // the common cases first: at either end
-            if (size == 0 || ids[get(hi)] < id) {
+            if (size == 0 || ids[get(hi)] - id < 0) {
                 return size;
             }
-            if (ids[get(0)] >= id) {
+            if (ids[get(0)] - id >= 0) {
                 return 0;
             }
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                long v = ids[get(mid)];
-                if (v < id) {
+                int d = ids[get(mid)] - id;
+                if (d < 0) {
                     lo = mid + 1;
-                } else if (v > id) {
+                } else if (d > 0) {
                     hi = mid - 1;
                 } else {
                     return mid;
@@ -566,7 +608,7 @@ public final class TransmitLimitedQueue {
             return lo;
         }
 
-        void insert(int slot, long[] ids) {
+        void insert(int slot, int[] ids) {
             if (size == ring.length) {
                 grow(ring.length * 2);
             }
@@ -588,7 +630,7 @@ public final class TransmitLimitedQueue {
             size++;
         }
 
-        void remove(int slot, long[] ids) {
+        void remove(int slot, int[] ids) {
             int mask = ring.length - 1;
             // the common cases first: the newest, as a packet takes it, or the oldest
             int pos = ring[(head + size - 1) & mask] == slot
@@ -650,7 +692,7 @@ public final class TransmitLimitedQueue {
             if (v == 0) {
                 return -1;
             }
-            if (v > 0 && (names[v - 1] == name || name.equals(names[v - 1]))) {
+            if (v > 0 && name.equals(nameOf(v - 1))) {
                 return v - 1;
             }
         }
@@ -691,7 +733,8 @@ public final class TransmitLimitedQueue {
     private void rebuildNames() {
         int named = 0;
         for (int s = 0; s < highSlot; s++) {
-            if (bcast[s] != null && names[s] != null && !names[s].isEmpty()) {
+            String name = bcast[s] != null ? nameOf(s) : null;
+            if (name != null && !name.isEmpty()) {
                 named++;
             }
         }
@@ -702,8 +745,9 @@ public final class TransmitLimitedQueue {
         int[] t = new int[n];
         int mask = n - 1;
         for (int s = 0; s < highSlot; s++) {
-            if (bcast[s] != null && names[s] != null && !names[s].isEmpty()) {
-                int i = nameHash(names[s]) & mask;
+            String name = bcast[s] != null ? nameOf(s) : null;
+            if (name != null && !name.isEmpty()) {
+                int i = nameHash(name) & mask;
                 while (t[i] != 0) {
                     i = (i + 1) & mask;
                 }

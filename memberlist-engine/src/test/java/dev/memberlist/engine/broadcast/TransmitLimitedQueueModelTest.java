@@ -185,4 +185,25 @@ class TransmitLimitedQueueModelTest {
         assertThat(qLog).isEqualTo(refLog);
         assertThat(q.numQueued()).isZero();
     }
+
+    /** Entries billions of submissions apart still come out newest first: the queue renumbers them. */
+    @Test
+    void idsBillionsApartKeepTheirOrder() {
+        TransmitLimitedQueue q = new TransmitLimitedQueue(() -> 10, 3);
+        List<Integer> log = new ArrayList<>();
+        q.queueBroadcast(twin("named", "a", new byte[] {'a', 0}, 1, log), 0);
+        q.queueBroadcast(twin("named", "b", new byte[] {'b', 0}, 2, log), 0);
+        // the next submission is a checkpoint, with "a" and "b" 3 * 2^30 submissions old
+        q.skipIdsForTest(3L * (1L << 30) - 1);
+        q.queueBroadcast(twin("named", "c", new byte[] {'c', 0}, 3, log), 0);
+        assertThat(q.orderedView(false)).extracting(lb -> lb.name).containsExactly("c", "b", "a");
+        assertThat(q.getBroadcasts(0, 2)).containsExactly(new byte[] {'c', 0});
+        assertThat(q.getBroadcasts(0, 2)).containsExactly(new byte[] {'b', 0});
+        assertThat(q.getBroadcasts(0, 2)).containsExactly(new byte[] {'a', 0});
+        // a fourth goes first, and once sent it is the newest of the tier above
+        q.queueBroadcast(twin("named", "d", new byte[] {'d', 0}, 4, log), 0);
+        assertThat(q.getBroadcasts(0, 2)).containsExactly(new byte[] {'d', 0});
+        assertThat(q.orderedView(false)).extracting(lb -> lb.name).containsExactly("d", "c", "b", "a");
+        assertThat(q.orderedView(false)).extracting(lb -> lb.transmits).containsOnly(1);
+    }
 }
