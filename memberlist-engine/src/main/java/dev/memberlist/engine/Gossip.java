@@ -33,6 +33,11 @@ final class Gossip {
         broadcasts.queueBroadcast(new MemberlistBroadcast(node, msg, notify));
     }
 
+    /** Queues a broadcast that may be shared with other queues (it has nothing to notify). */
+    void queueBroadcast(MemberlistBroadcast b) {
+        broadcasts.queueBroadcast(b);
+    }
+
     /**
      * Go's getBroadcasts: our own messages first, then the delegate's user broadcasts framed as
      * user messages in what room is left. Any thread; with {@code user}, the strand only.
@@ -83,7 +88,7 @@ final class Gossip {
             }
             return switch (n.state) {
                 case ALIVE, SUSPECT -> false;
-                case DEAD -> now - n.stateChange > gossipToTheDead;
+                case DEAD -> now - m.membership.stateChange(n.name) > gossipToTheDead;
                 default -> true;
             };
         });

@@ -6,11 +6,14 @@ import dev.memberlist.engine.broadcast.NamedBroadcast;
 /**
  * One of memberlist's own gossip messages (Go's {@code memberlistBroadcast}). Named by the
  * node it is about, so a newer message about a node replaces the queued one.
+ *
+ * <p>One without anything to notify may sit in many queues at once: every node in a JVM that
+ * learns of the same alive message queues the same broadcast ({@link NodeRecord#aliveBroadcast}).
  */
 final class MemberlistBroadcast implements NamedBroadcast {
     private final String node;
     private final byte[] msg;
-    private Runnable notify;
+    private volatile Runnable notify;
 
     MemberlistBroadcast(String node, byte[] msg, Runnable notify) {
         this.node = node;
@@ -34,9 +37,15 @@ final class MemberlistBroadcast implements NamedBroadcast {
     }
 
     @Override
-    public synchronized void finished() {
-        Runnable n = notify;
-        notify = null;
+    public void finished() {
+        if (notify == null) {
+            return; // nothing to notify, or done: no lock for a broadcast that many queues share
+        }
+        Runnable n;
+        synchronized (this) {
+            n = notify;
+            notify = null;
+        }
         if (n != null) {
             n.run();
         }

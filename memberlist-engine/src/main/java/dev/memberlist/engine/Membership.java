@@ -14,7 +14,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,16 +27,18 @@ final class Membership {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
     private final NodeContext m;
-    /** Probe order: shuffled at every wrap-around, new nodes inserted at random offsets. */
-    final List<NodeRecord> nodes = new ArrayList<>();
+    /**
+     * Probe order (Go's {@code nodes}), by name: shuffled at every wrap-around, new nodes inserted
+     * at random offsets. Names, not records: a record is replaced whenever its node changes, a
+     * name stays. Strand only.
+     */
+    final List<String> nodes = new ArrayList<>();
 
     /**
-     * Every known node by name. Changed on the strand only; concurrent so that readers
-     * on any thread can look up a record's published {@link NodeRecord#view}, which is all they
-     * read of it (one map rather than a second map of views: a node holds an entry for every
-     * member, and at thousands of members in one JVM every entry counts).
+     * Every known node by name. Changed on the strand only; readers on any thread look up a
+     * record's published {@link NodeRecord#view()}, which is all they read of it.
      */
-    final Map<String, NodeRecord> nodeMap = new ConcurrentHashMap<>();
+    final NodeMap nodeMap = new NodeMap();
 
     private final Map<String, Suspicion> nodeTimers = new HashMap<>();
     private final EnumMap<NodeState, Integer> stateCounts = new EnumMap<>(NodeState.class);
@@ -59,19 +60,22 @@ final class Membership {
 
     /** The published views, for readers on any thread. */
     List<Node> views() {
-        List<Node> out = new ArrayList<>(nodeMap.size());
-        for (NodeRecord r : nodeMap.values()) {
-            Node v = r.view;
-            if (v != null) {
-                out.add(v);
-            }
+        List<NodeRecord> records = nodeMap.values();
+        List<Node> out = new ArrayList<>(records.size());
+        for (NodeRecord r : records) {
+            out.add(r.view());
         }
         return out;
     }
 
     Node view(String name) {
         NodeRecord r = nodeMap.get(name);
-        return r == null ? null : r.view;
+        return r == null ? null : r.view();
+    }
+
+    /** The record at a position of the probe order. Strand. */
+    NodeRecord nodeAt(int i) {
+        return nodeMap.get(nodes.get(i));
     }
 
     /** Node counts by state, for health and metrics. */
@@ -79,48 +83,68 @@ final class Membership {
         return new EnumMap<>(stateCounts);
     }
 
-    /** Publishes a record's current state to readers. */
-    void publish(NodeRecord r) {
-        r.view = r.toNode();
-        NodeState old = r.publishedState;
-        r.publishedState = r.state;
-        if (old != r.state) {
+    /** When the named node's state last changed, as we saw it; 0 when unknown. Strand. */
+    long stateChange(String name) {
+        return nodeMap.stateChange(name);
+    }
+
+    /**
+     * Puts a record as Go's tests write {@code m.nodeMap} and {@code m.nodes} directly: in place
+     * of the one of the same name, or appended to the probe order. Strand.
+     */
+    void putForTest(NodeRecord r, long stateChange) {
+        NodeRecord old = nodeMap.get(r.name);
+        if (old == null) {
+            nodes.add(r.name);
+            numNodes = nodes.size();
+        }
+        publish(old, r, stateChange);
+    }
+
+    /**
+     * Publishes a node's new record to readers, in place of {@code old} (null for a new node),
+     * with the time its state last changed. Strand.
+     */
+    private void publish(NodeRecord old, NodeRecord r, long stateChange) {
+        nodeMap.put(r, stateChange);
+        if (old == null || old.state != r.state) {
             synchronized (this) {
                 if (old != null) {
-                    stateCounts.merge(old, -1, Integer::sum);
+                    stateCounts.merge(old.state, -1, Integer::sum);
                 }
                 stateCounts.merge(r.state, 1, Integer::sum);
             }
             if (old != null) {
-                setStateGauge(old);
+                setStateGauge(old.state);
             }
             setStateGauge(r.state);
         }
     }
 
     private void unpublish(NodeRecord r) {
-        r.view = null;
-        NodeState old = r.publishedState;
-        r.publishedState = null;
-        if (old != null) {
-            synchronized (this) {
-                stateCounts.merge(old, -1, Integer::sum);
-            }
-            setStateGauge(old);
+        nodeMap.remove(r.name);
+        synchronized (this) {
+            stateCounts.merge(r.state, -1, Integer::sum);
         }
+        setStateGauge(r.state);
     }
+
+    /** The gauge's tag per state, lower case as Go's metric labels. */
+    private static final String[] STATE_TAGS = Arrays.stream(NodeState.values())
+            .map(s -> s.name().toLowerCase(java.util.Locale.ROOT))
+            .toArray(String[]::new);
 
     private void setStateGauge(NodeState s) {
         int count;
         synchronized (this) {
             count = stateCounts.get(s);
         }
-        m.metrics.setGauge(
-                "memberlist.node.instances", count, "node_state", s.name().toLowerCase(java.util.Locale.ROOT));
+        m.metrics.setGauge("memberlist.node.instances", count, "node_state", STATE_TAGS[s.ordinal()]);
     }
 
     boolean anyAlive() {
-        for (NodeRecord n : nodes) {
+        for (String name : nodes) {
+            NodeRecord n = nodeMap.get(name);
             if (!n.deadOrLeft() && !n.name.equals(m.name)) {
                 return true;
             }
@@ -132,20 +156,20 @@ final class Membership {
     void resetNodes() {
         long now = m.strand.nanoTime();
         long gossipToTheDead = m.config.getGossipToTheDeadTime().toNanos();
-        List<NodeRecord> keep = new ArrayList<>(nodes.size());
-        for (NodeRecord n : nodes) {
-            if (n.deadOrLeft() && now - n.stateChange > gossipToTheDead) {
+        List<String> keep = new ArrayList<>(nodes.size());
+        for (String name : nodes) {
+            NodeRecord n = nodeMap.get(name);
+            if (n.deadOrLeft() && now - nodeMap.stateChange(name) > gossipToTheDead) {
                 if (n.state == NodeState.DEAD) {
                     m.pushPull.rememberReaped(n, now);
                 }
-                nodeMap.remove(n.name);
                 Suspicion s = nodeTimers.remove(n.name);
                 if (s != null) {
                     s.cancel();
                 }
                 unpublish(n);
             } else {
-                keep.add(n);
+                keep.add(name);
             }
         }
         nodes.clear();
@@ -176,7 +200,7 @@ final class Membership {
                 idx[j] = t;
             }
             for (int i = 0; i < n && out.size() < k; i++) {
-                NodeRecord node = nodes.get(idx[i]);
+                NodeRecord node = nodeAt(idx[i]);
                 if (!exclude.test(node)) {
                     out.add(node);
                 }
@@ -185,7 +209,7 @@ final class Membership {
         }
         outer:
         for (int i = 0; i < 3 * n && out.size() < k; i++) {
-            NodeRecord node = nodes.get(m.random.nextInt(n));
+            NodeRecord node = nodeAt(m.random.nextInt(n));
             if (exclude.test(node)) {
                 continue;
             }
@@ -254,27 +278,23 @@ final class Membership {
             // created dead, so that becoming alive below fires a join. The name is interned:
             // every node in a JVM (a simulation, a peer of many nodes) that knows this member
             // then holds the same string, and the queued messages about it use it too
-            state = new NodeRecord(a.node().intern(), a.addr(), a.port(), a.meta(), NodeState.DEAD);
-            if (vsn != null && vsn.length > 5) {
-                state.setVsn(vsn);
-            }
-            nodeMap.put(state.name, state);
+            state = NodeRecord.discovered(a.node().intern(), a.addr(), a.port(), a.meta(), vsn);
             // a random position keeps the failure-detection bound low on average
             int n = nodes.size();
             int offset = n == 0 ? 0 : m.random.nextInt(n);
-            nodes.add(state);
+            nodes.add(state.name);
             nodes.set(n, nodes.get(offset));
-            nodes.set(offset, state);
+            nodes.set(offset, state.name);
             numNodes = nodes.size();
             // in the table from now on, even if the incarnation check below drops the message
-            publish(state);
+            publish(null, state, 0);
         } else if (!NodeRecord.sameAddress(state.addr, state.port, a.addr(), a.port())) {
             if (!m.config.ipAllowed(a.addr())) {
                 log.warn("{}: rejected address update of node {}: not in cidrsAllowed", m.name, a.node());
                 return;
             }
             long reclaim = m.config.getDeadNodeReclaimTime().toNanos();
-            boolean canReclaim = reclaim > 0 && m.strand.nanoTime() - state.stateChange > reclaim;
+            boolean canReclaim = reclaim > 0 && m.strand.nanoTime() - nodeMap.stateChange(state.name) > reclaim;
             if (state.state == NodeState.LEFT || (state.state == NodeState.DEAD && canReclaim)) {
                 log.info("{}: updating address for left or failed node {}", m.name, state.name);
                 updatesNode = true;
@@ -314,27 +334,26 @@ final class Membership {
                     && bytesEqual(vsn, state.vsn)) {
                 return;
             }
-            refute(state, a.incarnation());
+            state = refute(state, a.incarnation());
             log.warn("{}: refuting an alive message for '{}'", m.name, a.node());
         } else {
-            m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
-            if (vsn != null && vsn.length >= 6) {
-                state.setVsn(vsn);
+            byte[] newVsn = vsn != null && vsn.length >= 6 ? NodeRecord.sharedVsn(vsn) : state.vsn;
+            NodeRecord old = state;
+            state = NodeRecord.alive(state.name, a.incarnation(), a.addr(), a.port(), a.meta(), newVsn);
+            if (notify == null && vsn != null && vsn.length == 6) {
+                // the record says what the message says, byte for byte: gossip the record's shared one
+                m.gossip.queueBroadcast(state.aliveBroadcast());
+            } else {
+                m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
             }
-            state.incarnation = a.incarnation();
-            state.meta = a.meta();
-            state.addr = a.addr();
-            state.port = a.port();
-            if (state.state != NodeState.ALIVE) {
-                state.state = NodeState.ALIVE;
-                state.stateChange = m.strand.nanoTime();
-            }
+            // the time of change moves only when the state does (Go sets StateChange only then)
+            long stateChange = old.state == NodeState.ALIVE ? nodeMap.stateChange(old.name) : m.strand.nanoTime();
+            publish(old, state, stateChange);
         }
-        publish(state);
         m.metrics.incrCounter("memberlist.msg.alive", 1);
 
         if (m.config.getEvents() != null) {
-            Node view = view(state.name);
+            Node view = state.view();
             if (oldState.deadOrLeft()) {
                 m.delegates.event(() -> m.config.getEvents().notifyJoin(view), "join");
             } else if (!bytesEqual(oldMeta, state.meta)) {
@@ -375,11 +394,8 @@ final class Membership {
         m.gossip.queueBroadcast(state.name, MessageCodec.encode(s), null);
         m.metrics.incrCounter("memberlist.msg.suspect", 1);
 
-        state.incarnation = s.incarnation();
-        state.state = NodeState.SUSPECT;
         long changeTime = m.strand.nanoTime();
-        state.stateChange = changeTime;
-        publish(state);
+        publish(state, state.withState(s.incarnation(), NodeState.SUSPECT), changeTime);
 
         // k confirmations expected; none when the cluster is too small to provide them
         int k = m.config.getSuspicionMult() - 2;
@@ -405,7 +421,7 @@ final class Membership {
 
     private void suspicionTimeout(String nodeName, long changeTime, int k, int confirmations) {
         NodeRecord state = nodeMap.get(nodeName);
-        if (state == null || state.state != NodeState.SUSPECT || state.stateChange != changeTime) {
+        if (state == null || state.state != NodeState.SUSPECT || nodeMap.stateChange(nodeName) != changeTime) {
             return;
         }
         nodeTimers.remove(nodeName);
@@ -448,13 +464,12 @@ final class Membership {
         }
         m.metrics.incrCounter("memberlist.msg.dead", 1);
 
-        state.incarnation = d.incarnation();
-        state.state = d.node().equals(d.from()) ? NodeState.LEFT : NodeState.DEAD;
-        state.stateChange = m.strand.nanoTime();
-        publish(state);
+        NodeRecord old = state;
+        state = state.withState(d.incarnation(), d.node().equals(d.from()) ? NodeState.LEFT : NodeState.DEAD);
+        publish(old, state, m.strand.nanoTime());
 
         if (m.config.getEvents() != null) {
-            Node view = view(state.name);
+            Node view = state.view();
             m.delegates.event(() -> m.config.getEvents().notifyLeave(view), "leave");
         }
     }
@@ -462,17 +477,20 @@ final class Membership {
     /**
      * Gossips that we are alive, with an incarnation above the accusation. Keyed by our name
      * (Go keys it by address, so a refutation does not replace queued messages about us).
+     *
+     * @return our new record
      */
-    void refute(NodeRecord me, long accusedInc) {
+    NodeRecord refute(NodeRecord me, long accusedInc) {
         long inc = m.nextIncarnation();
         if (accusedInc >= inc) {
             inc = m.skipIncarnation(accusedInc - inc + 1);
         }
-        me.incarnation = inc;
-        publish(me);
+        NodeRecord refuted = me.withState(inc, me.state);
+        publish(me, refuted, nodeMap.stateChange(me.name));
         m.awareness.applyDelta(1);
         Alive a = new Alive(inc, me.name, me.addr, me.port, me.meta, me.vsn.clone());
         m.gossip.queueBroadcast(me.name, MessageCodec.encode(a), null);
+        return refuted;
     }
 
     /**
@@ -519,7 +537,8 @@ final class Membership {
             maxdmin = Math.max(maxdmin, v[3] & 0xff);
             mindmax = Math.min(mindmax, v[4] & 0xff);
         }
-        for (NodeRecord n : nodes) {
+        for (String name : nodes) {
+            NodeRecord n = nodeMap.get(name);
             if (n.state != NodeState.ALIVE) {
                 continue;
             }
@@ -537,7 +556,8 @@ final class Membership {
                 return err;
             }
         }
-        for (NodeRecord n : nodes) {
+        for (String name : nodes) {
+            NodeRecord n = nodeMap.get(name);
             String err = checkVersions(n.name, n.pCur(), n.dCur(), maxpmin, minpmax, maxdmin, mindmax);
             if (err != null) {
                 return err;
@@ -562,7 +582,8 @@ final class Membership {
     /** Every node as a push-pull node state, self included (Go's sendLocalState). */
     List<PushNodeState> localStates() {
         List<PushNodeState> out = new ArrayList<>(nodes.size());
-        for (NodeRecord n : nodes) {
+        for (String name : nodes) {
+            NodeRecord n = nodeMap.get(name);
             out.add(new PushNodeState(n.name, n.addr, n.port, n.meta, n.incarnation, n.state.code(), n.vsn.clone()));
         }
         return out;

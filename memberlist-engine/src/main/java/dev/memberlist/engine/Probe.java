@@ -130,7 +130,7 @@ final class Probe {
                 numCheck++;
                 continue;
             }
-            NodeRecord node = ms.nodes.get(ms.probeIndex);
+            NodeRecord node = ms.nodeAt(ms.probeIndex);
             ms.probeIndex++;
             if (node.name.equals(m.name) || node.deadOrLeft()) {
                 numCheck++;

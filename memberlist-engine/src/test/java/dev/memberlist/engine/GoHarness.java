@@ -181,9 +181,30 @@ final class GoHarness implements AutoCloseable {
         return m.ctx.gossip.broadcasts.numQueued();
     }
 
-    /** Go's {@code m.nodeMap[name]}. */
+    /** Go's {@code m.nodeMap[name]}, as it is now: a record is replaced, never changed, so read it again after a change. */
     static NodeRecord record(Memberlist m, String name) {
         return m.ctx.membership.nodeMap.get(name);
+    }
+
+    /** Go's {@code m.nodeMap[name].StateChange}. */
+    static long stateChange(Memberlist m, String name) {
+        return m.ctx.membership.stateChange(name);
+    }
+
+    /** Go's tests' {@code state.StateChange = t}. */
+    static void setStateChange(Memberlist m, String name, long t) {
+        m.ctx.membership.putForTest(record(m, name), t);
+    }
+
+    /** Go's tests' {@code state.StateChange = state.StateChange.Add(d)}. */
+    static void shiftStateChange(Memberlist m, String name, Duration d) {
+        setStateChange(m, name, stateChange(m, name) + d.toNanos());
+    }
+
+    /** Go's tests' {@code state.State = s}, the rest of the record and its time of change as they were. */
+    static void setState(Memberlist m, String name, NodeState s) {
+        NodeRecord r = record(m, name);
+        m.ctx.membership.putForTest(r.withState(r.incarnation, s), stateChange(m, name));
     }
 
     @Override

@@ -250,10 +250,10 @@ class GoNetTest {
         byte[] addr = m.advertiseAddress().getAddress().getAddress();
         int port = m.advertiseAddress().getPort();
         // Go appends a suspect "Test 0" to the node list directly
-        NodeRecord test0 = new NodeRecord("Test 0", addr, port, null, NodeState.SUSPECT);
-        test0.incarnation = 0;
-        test0.stateChange = m.ctx.strand.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        m.ctx.strand.execute(() -> m.ctx.membership.nodes.add(test0));
+        NodeRecord test0 = NodeRecord.of("Test 0", addr, port, null, null, 0, NodeState.SUSPECT);
+        long stateChange = m.ctx.strand.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        // ours keeps the list by name, so the record is in the map too
+        m.ctx.strand.execute(() -> m.ctx.membership.putForTest(test0, stateChange));
 
         try (Socket conn = new Socket(LOOPBACK, port)) {
             conn.setSoTimeout(5000);
@@ -338,8 +338,8 @@ class GoNetTest {
         assertThat(receive(udp)).hasSize(4);
 
         // a node with PMax >= 5: a checksum
-        NodeRecord pmax5 = new NodeRecord("x", LOOPBACK.getAddress(), 0, null, NodeState.ALIVE);
-        pmax5.setVsn(new byte[] {1, 5, 2, 0, 0, 0});
+        NodeRecord pmax5 =
+                NodeRecord.of("x", LOOPBACK.getAddress(), 0, null, new byte[] {1, 5, 2, 0, 0, 0}, 0, NodeState.ALIVE);
         m.ctx.packets.rawSendMsgPacket(a, pmax5, payload);
         assertThat(receive(udp)).hasSize(9);
 
@@ -359,8 +359,8 @@ class GoNetTest {
         Address a = new Address(new InetSocketAddress(LOOPBACK, udp.getLocalPort()), "test");
 
         // a message with a checksum
-        NodeRecord pmax5 = new NodeRecord("x", LOOPBACK.getAddress(), 0, null, NodeState.ALIVE);
-        pmax5.setVsn(new byte[] {1, 5, 2, 0, 0, 0});
+        NodeRecord pmax5 =
+                NodeRecord.of("x", LOOPBACK.getAddress(), 0, null, new byte[] {1, 5, 2, 0, 0, 0}, 0, NodeState.ALIVE);
         m.ctx.packets.rawSendMsgPacket(a, pmax5, new byte[] {3, 3, 3, 3});
         byte[] in = receive(udp);
         assertThat(in).hasSize(9);

@@ -8,6 +8,10 @@ import static dev.memberlist.engine.GoHarness.probing;
 import static dev.memberlist.engine.GoHarness.queuedTypes;
 import static dev.memberlist.engine.GoHarness.record;
 import static dev.memberlist.engine.GoHarness.sequenceNum;
+import static dev.memberlist.engine.GoHarness.setState;
+import static dev.memberlist.engine.GoHarness.setStateChange;
+import static dev.memberlist.engine.GoHarness.shiftStateChange;
+import static dev.memberlist.engine.GoHarness.stateChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.delegate.PingDelegate;
@@ -405,7 +409,7 @@ class GoStateTest {
 
             // force the state to suspect so a suspect message rides along with the ping; m2
             // refutes it, and the ping succeeds
-            record(m1, "m2").state = NodeState.SUSPECT;
+            setState(m1, "m2", NodeState.SUSPECT);
             probeNode(h, m1, "m2");
 
             assertThat(sequenceNum(m1)).as("a ping was sent").isEqualTo(1);
@@ -470,12 +474,16 @@ class GoStateTest {
 
             m.ctx.membership.resetNodes();
             assertThat(m.ctx.membership.nodes).hasSize(3);
-            assertThat(m.ctx.membership.nodeMap).as("test2 still mapped").containsKey("test2");
+            assertThat(m.ctx.membership.nodeMap.containsKey("test2"))
+                    .as("test2 still mapped")
+                    .isTrue();
 
             h.runMillis(200);
             m.ctx.membership.resetNodes();
             assertThat(m.ctx.membership.nodes).hasSize(2);
-            assertThat(m.ctx.membership.nodeMap).as("test2 unmapped").doesNotContainKey("test2");
+            assertThat(m.ctx.membership.nodeMap.containsKey("test2"))
+                    .as("test2 unmapped")
+                    .isFalse();
             assertThat(m.ctx.membership.estNumNodes()).isEqualTo(2);
         }
     }
@@ -630,7 +638,7 @@ class GoStateTest {
             assertThat(state).as("should map node").isNotNull();
             assertThat(state.incarnation).isEqualTo(1);
             assertThat(state.state).isEqualTo(NodeState.ALIVE);
-            assertThat(h.now() - state.stateChange)
+            assertThat(h.now() - stateChange(m, "test"))
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
             // a join event
@@ -691,18 +699,21 @@ class GoStateTest {
             ted.toggle(true);
 
             // make suspect
-            NodeRecord state = record(m, "test");
-            state.state = NodeState.SUSPECT;
-            state.stateChange -= Duration.ofHours(1).toNanos();
+            setState(m, "test", NodeState.SUSPECT);
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             // old incarnation number: no change
             m.ctx.membership.aliveNode(a, null, false);
-            assertThat(state.state).as("update with old incarnation!").isEqualTo(NodeState.SUSPECT);
+            assertThat(record(m, "test").state)
+                    .as("update with old incarnation!")
+                    .isEqualTo(NodeState.SUSPECT);
 
             // reset to alive now
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
-            assertThat(state.state).as("no update with new incarnation!").isEqualTo(NodeState.ALIVE);
-            assertThat(h.now() - state.stateChange)
+            assertThat(record(m, "test").state)
+                    .as("no update with new incarnation!")
+                    .isEqualTo(NodeState.ALIVE);
+            assertThat(h.now() - stateChange(m, "test"))
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
             h.settle(); // events reach the delegate through its queue, a task on the clock
@@ -722,13 +733,12 @@ class GoStateTest {
             h.settle(); // the first join reaches the delegate before it listens
             ted.toggle(true);
 
-            NodeRecord state = record(m, "test");
-            long stateTime = state.stateChange;
+            long stateTime = stateChange(m, "test");
             h.runMillis(5);
 
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, null, vsn(m)), null, false);
-            assertThat(state.state).as("non idempotent").isEqualTo(NodeState.ALIVE);
-            assertThat(state.stateChange).as("should not change state").isEqualTo(stateTime);
+            assertThat(record(m, "test").state).as("non idempotent").isEqualTo(NodeState.ALIVE);
+            assertThat(stateChange(m, "test")).as("should not change state").isEqualTo(stateTime);
 
             h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ted.poll()).as("no join message").isNull();
@@ -748,9 +758,9 @@ class GoStateTest {
             h.settle(); // the first join reaches the delegate before it listens
             ted.toggle(true);
 
-            NodeRecord state = record(m, "test");
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 2, bytes("val2"), vsn(m)), null, false);
 
+            NodeRecord state = record(m, "test");
             assertThat(state.meta).as("meta did not update").isEqualTo(bytes("val2"));
 
             h.settle(); // events reach the delegate through its queue, a task on the clock
@@ -758,7 +768,7 @@ class GoStateTest {
             assertThat(e).as("missing event!").isNotNull();
             assertThat(e.kind()).isEqualTo(EventLog.Kind.UPDATE);
             // Go hands out a pointer to its record (e.Node == &state.Node); ours is a snapshot of it
-            assertThat(e.node()).isEqualTo(state.toNode());
+            assertThat(e.node()).isEqualTo(state.view());
             assertThat(e.node().meta()).isEqualTo(bytes("val2"));
         }
     }
@@ -845,12 +855,12 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", c -> c.setProbeInterval(ms(1)).setSuspicionMult(1));
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
-            record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             m.ctx.membership.suspectNode(new Suspect(1, "test", ""));
 
             assertThat(record(m, "test").state).isEqualTo(NodeState.SUSPECT);
-            long change = record(m, "test").stateChange;
+            long change = stateChange(m, "test");
             assertThat(h.now() - change)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
             assertThat(numQueued(m)).as("only one queued message").isEqualTo(1);
@@ -860,7 +870,7 @@ class GoStateTest {
             h.runMillis(10);
 
             assertThat(record(m, "test").state).isEqualTo(NodeState.DEAD);
-            long newChange = record(m, "test").stateChange;
+            long newChange = stateChange(m, "test");
             assertThat(h.now() - newChange)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
             assertThat(newChange).as("should increment time").isGreaterThan(change);
@@ -875,14 +885,13 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
-            NodeRecord state = record(m, "test");
-            state.stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             Suspect s = new Suspect(1, "test", "");
             m.ctx.membership.suspectNode(s);
 
-            assertThat(state.state).isEqualTo(NodeState.SUSPECT);
-            long change = state.stateChange;
+            assertThat(record(m, "test").state).isEqualTo(NodeState.SUSPECT);
+            long change = stateChange(m, "test");
             assertThat(h.now() - change)
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
@@ -892,7 +901,7 @@ class GoStateTest {
             // suspect again
             m.ctx.membership.suspectNode(s);
 
-            assertThat(state.stateChange).as("unexpected state change").isEqualTo(change);
+            assertThat(stateChange(m, "test")).as("unexpected state change").isEqualTo(change);
             assertThat(numQueued(m)).isZero();
         }
     }
@@ -903,14 +912,13 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
-            NodeRecord state = record(m, "test");
-            state.stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             m.ctx.gossip.broadcasts.reset();
 
             m.ctx.membership.suspectNode(new Suspect(1, "test", ""));
 
-            assertThat(state.state).isEqualTo(NodeState.ALIVE);
+            assertThat(record(m, "test").state).isEqualTo(NodeState.ALIVE);
             assertThat(numQueued(m)).isZero();
         }
     }
@@ -1028,13 +1036,12 @@ class GoStateTest {
             h.settle(); // events reach the delegate through its queue, a task on the clock
             assertThat(ch.poll().kind()).isEqualTo(EventLog.Kind.JOIN);
 
-            NodeRecord state = record(m, "test");
-            state.stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
-            assertThat(state.state).isEqualTo(NodeState.DEAD);
-            assertThat(h.now() - state.stateChange)
+            assertThat(record(m, "test").state).isEqualTo(NodeState.DEAD);
+            assertThat(h.now() - stateChange(m, "test"))
                     .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
             h.settle(); // events reach the delegate through its queue, a task on the clock
@@ -1056,7 +1063,7 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 1, null, vsn(m)), null, false);
-            record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
@@ -1081,7 +1088,7 @@ class GoStateTest {
         try (GoHarness h = new GoHarness()) {
             Memberlist m = h.unstarted("m", null);
             m.ctx.membership.aliveNode(alive("test", LOCALHOST, 0, 10, null, vsn(m)), null, false);
-            record(m, "test").stateChange -= Duration.ofHours(1).toNanos();
+            shiftStateChange(m, "test", Duration.ofHours(-1));
 
             m.ctx.membership.deadNode(new Dead(1, "test", ""));
 
@@ -1218,15 +1225,14 @@ class GoStateTest {
             assertThat(joins(ch)).as("m2's own join at start").containsExactly("m2");
 
             // nothing goes to m2 here: it has been dead for 2x the GossipToTheDeadTime
-            NodeRecord r = record(m1, "m2");
-            r.state = NodeState.DEAD;
-            r.stateChange = h.now() - ms(200).toNanos();
+            setState(m1, "m2", NodeState.DEAD);
+            setStateChange(m1, "m2", h.now() - ms(200).toNanos());
             m1.ctx.gossip.gossip();
             h.runMillis(50);
             assertThat(joins(ch)).as("shouldn't get gossip").containsExactly("m2");
 
             // m2 gets gossip: its state changed within GossipToTheDeadTime
-            r.stateChange = h.now() - ms(20).toNanos();
+            setStateChange(m1, "m2", h.now() - ms(20).toNanos());
             m1.ctx.gossip.gossip();
             h.runMillis(3);
             assertThat(joins(ch)).containsExactly("m2", "m1");
@@ -1302,9 +1308,8 @@ class GoStateTest {
             Memberlist m = h.unstarted("m", null);
             m.ctx.membership.nodes.clear();
             for (int i = 0; i < a.length; i++) {
-                NodeRecord r = new NodeRecord("local " + i, LOCALHOST, 0, null, NodeState.ALIVE);
-                r.setVsn(a[i]);
-                m.ctx.membership.nodes.add(r);
+                m.ctx.membership.putForTest(
+                        NodeRecord.of("local " + i, LOCALHOST, 0, null, a[i], 0, NodeState.ALIVE), 0);
             }
             List<PushNodeState> remote = new ArrayList<>();
             for (int i = 0; i < b.length; i++) {

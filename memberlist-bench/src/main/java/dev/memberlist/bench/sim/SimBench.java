@@ -66,6 +66,8 @@ public final class SimBench {
             ScaleScenario.Bounds b = ScaleScenario.Bounds.of(Config.lan(), n);
             ScaleScenario.Result r = ScaleScenario.run(seed, n, line -> System.out.println("  " + line));
             System.out.println("  " + b);
+            // exact counts: two runs of one seed that print the same line took the same path
+            System.out.println("  fingerprint: tasks " + r.tasks() + ", traffic " + r.traffic());
             rows.add(row(r, b));
         }
         System.out.println();

@@ -2,11 +2,8 @@ package dev.memberlist.engine.broadcast;
 
 import dev.memberlist.engine.state.ProtocolMath;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 import java.util.function.IntSupplier;
 
 /**
@@ -17,16 +14,58 @@ import java.util.function.IntSupplier;
  *
  * <p>{@link Broadcast#finished()} is called after the queue's lock is released, in the order
  * Go calls it, so a callback may use the queue. {@link Broadcast#invalidates} runs under the lock.
+ *
+ * <p><b>Layout.</b> Go keeps a btree of {@code limitedBroadcast}s and a map of them by name. A
+ * node's queue holds an alive message about every member that joined recently, so in a JVM of
+ * thousands of nodes the queues hold millions of entries, and an object, a tree node and a map
+ * node each came to more than a hundred bytes an entry. Here an entry is a slot in three parallel
+ * arrays (its broadcast, its id, the bucket it is in), its name maps to its slot in an
+ * open-addressing table of ints, and the order is kept by {@link Bucket}s: one per (transmits,
+ * length), each its entries' slots sorted by id. The btree's order (transmits ascending, length
+ * descending, id descending) is then: tiers in order, a tier's buckets by length descending, a
+ * bucket's slots from the newest. A gossip packet takes the newest of the longest bucket that
+ * fits, at a bucket's end; an entry it sends moves one tier up, usually to an end of its new
+ * bucket too. The same entries come out in the same order as from Go's btree.
+ *
+ * <p>Ids are kept as their low 32 bits and compared by their difference, which is exact while the
+ * queue holds no entry 2^31 submissions older than the newest; every 2^30 submissions the queue
+ * checks, and renumbers its entries in order if one is half that old (only the ids a test's
+ * {@code orderedView} shows change). A {@link NamedBroadcast}'s name must not change while it is
+ * queued: the queue finds it by that name, as Go's map does.
  */
 public final class TransmitLimitedQueue {
+    private static final int MIN_SLOTS = 8;
+
     private final IntSupplier numNodes;
     private final int retransmitMult;
 
     private final Object lock = new Object();
-    /** Go's btree, ordered by {@link LimitedBroadcast#ORDER}. */
-    private final TreeSet<LimitedBroadcast> tq = new TreeSet<>(LimitedBroadcast.ORDER);
-    /** Queued named broadcasts by name. */
-    private final Map<String, LimitedBroadcast> tm = new HashMap<>();
+
+    /** How often, in submissions, the ids' age is checked; half the distance that stays exact. */
+    private static final long ID_CHECK = 1L << 30;
+
+    // ---- entries, by slot; a free slot has a null broadcast ------------------------------------
+    private Broadcast[] bcast = new Broadcast[MIN_SLOTS];
+    /** Go's {@code id} (the submission counter), low 32 bits; for a free slot, the next free slot. */
+    private int[] ids = new int[MIN_SLOTS];
+    /**
+     * The bucket holding the entry, which knows its transmits (Go's {@code transmits}) and
+     * length when queued (Go's {@code msgLen}); null while the entry is out to move up a tier.
+     */
+    private Bucket[] where = new Bucket[MIN_SLOTS];
+
+    private int size;
+    /** Slots ever used, from 0; those below it and free are chained from {@link #freeSlot}. */
+    private int highSlot;
+
+    private int freeSlot = -1;
+
+    // ---- named entries' slots by name: open addressing, slot + 1, 0 empty, -1 removed ---------
+    private int[] byName = new int[MIN_SLOTS];
+    private int namesUsed;
+
+    /** Tiers by transmits, ascending; none empty. */
+    private final List<Tier> tiers = new ArrayList<>();
 
     private long idGen;
 
@@ -46,7 +85,7 @@ public final class TransmitLimitedQueue {
 
     /** Like {@link #queueBroadcast(Broadcast)} with a chosen initial transmit tier, for tests (as in Go). */
     void queueBroadcast(Broadcast b, int initialTransmits) {
-        List<Broadcast> finished = new ArrayList<>();
+        List<Broadcast> finished = null;
         synchronized (lock) {
             if (idGen == Long.MAX_VALUE) {
                 // it's super duper unlikely to wrap around within the retransmit limit
@@ -54,40 +93,56 @@ public final class TransmitLimitedQueue {
             } else {
                 idGen++;
             }
-            LimitedBroadcast lb = new LimitedBroadcast(initialTransmits, b.message().length, idGen, b);
+            if (idGen % ID_CHECK == 0 && size > 0) {
+                renumberIfOld();
+            }
+            String name = null;
             boolean unique = false;
             if (b instanceof NamedBroadcast nb) {
-                lb.name = nb.name();
+                name = nb.name();
             } else if (b instanceof UniqueBroadcast) {
                 unique = true;
             }
 
-            if (lb.name != null && !lb.name.isEmpty()) {
+            if (name != null && !name.isEmpty()) {
                 // O(1): a named broadcast replaces its namesake whatever that is
-                LimitedBroadcast old = tm.get(lb.name);
-                if (old != null) {
-                    finished.add(old.b);
+                int old = slotOf(name);
+                if (old >= 0) {
+                    finished = new ArrayList<>(1);
+                    finished.add(bcast[old]);
                     deleteItem(old);
                 }
-            } else if (!unique) {
+            } else if (!unique && size > 0) {
                 // slow path: named and unique broadcasts can only invalidate each other
-                List<LimitedBroadcast> remove = new ArrayList<>();
-                for (LimitedBroadcast cur : tq) {
-                    if (cur.b instanceof NamedBroadcast || cur.b instanceof UniqueBroadcast) {
-                        continue;
-                    }
-                    if (b.invalidates(cur.b)) {
-                        finished.add(cur.b);
-                        remove.add(cur);
+                List<Integer> remove = new ArrayList<>();
+                for (Tier t : tiers) {
+                    for (Bucket k : t.buckets) {
+                        for (int i = k.size - 1; i >= 0; i--) {
+                            int slot = k.get(i);
+                            Broadcast cur = bcast[slot];
+                            if (cur instanceof NamedBroadcast || cur instanceof UniqueBroadcast) {
+                                continue;
+                            }
+                            if (b.invalidates(cur)) {
+                                if (finished == null) {
+                                    finished = new ArrayList<>();
+                                }
+                                finished.add(cur);
+                                remove.add(slot);
+                            }
+                        }
                     }
                 }
-                for (LimitedBroadcast cur : remove) {
-                    deleteItem(cur);
+                for (int slot : remove) {
+                    deleteItem(slot);
                 }
             }
-            addItem(lb);
+            addItem(b, name, initialTransmits);
+            trim();
         }
-        finish(finished);
+        if (finished != null) {
+            finish(finished);
+        }
     }
 
     /**
@@ -95,76 +150,98 @@ public final class TransmitLimitedQueue {
      * Each returned broadcast counts one more transmit.
      */
     public List<byte[]> getBroadcasts(int overhead, int limit) {
-        List<byte[]> toSend = new ArrayList<>();
-        List<Broadcast> finished = new ArrayList<>();
+        List<Broadcast> finished = null;
+        List<byte[]> toSend;
         synchronized (lock) {
-            if (tq.isEmpty()) {
-                return toSend;
+            if (size == 0) {
+                return new ArrayList<>();
             }
+            toSend = new ArrayList<>();
             int transmitLimit = ProtocolMath.retransmitLimit(retransmitMult, numNodes.getAsInt());
 
             int bytesUsed = 0;
-            List<LimitedBroadcast> reinsert = new ArrayList<>();
+            // taken from a tier, back one tier up once the scan is over, as (slot, transmits, length);
+            // most packets take a score
+            int[] reinsert = null;
+            int nReinsert = 0;
 
             // Fresher items first, only those that fit: tier by tier, the largest first.
-            int minTr = tq.first().transmits;
-            int maxTr = tq.last().transmits;
-            for (int transmits = minTr; transmits <= maxTr; ) {
+            int ti = 0;
+            while (ti < tiers.size()) {
                 long free = (long) limit - bytesUsed - overhead;
                 if (free <= 0) {
                     break;
                 }
+                Tier tier = tiers.get(ti);
                 // Go's AscendRange([transmits, free, MaxInt64], [transmits+1, MaxInt64, MaxInt64]):
-                // the first is the largest message of the tier that fits, the newest among equals.
-                // Walked with ceiling/higher: a subSet view and its iterator per tier were a
-                // fifth of what a gossip round allocated.
-                LimitedBroadcast keep = null;
-                for (LimitedBroadcast cur = tq.ceiling(LimitedBroadcast.pivot(transmits, free));
-                        cur != null && cur.transmits == transmits;
-                        cur = tq.higher(cur)) {
-                    // only if message() changed length since queueing, which it must not
-                    if (cur.b.message().length > free) {
-                        continue;
+                // the first is the largest message of the tier that fits, the newest among equals
+                int keep = -1;
+                int keepBucket = -1;
+                int keepAt = -1;
+                for (int bi = tier.firstAtMost(free); bi < tier.buckets.size() && keep < 0; bi++) {
+                    Bucket k = tier.buckets.get(bi);
+                    for (int i = k.size - 1; i >= 0; i--) {
+                        int slot = k.get(i);
+                        // only if message() changed length since queueing, which it must not
+                        if (bcast[slot].message().length > free) {
+                            continue;
+                        }
+                        keep = slot;
+                        keepBucket = bi;
+                        keepAt = i;
+                        break;
                     }
-                    keep = cur;
-                    break;
                 }
-                if (keep == null) {
+                if (keep < 0) {
                     // nothing more of a fitting size in this tier
-                    transmits++;
+                    ti++;
                     continue;
                 }
 
-                byte[] msg = keep.b.message();
+                Broadcast kb = bcast[keep];
+                byte[] msg = kb.message();
                 bytesUsed += overhead + msg.length;
                 toSend.add(msg);
 
-                if (keep.transmits + 1 >= transmitLimit) {
-                    deleteItem(keep);
-                    finished.add(keep.b);
+                // out of its bucket, found where it is
+                int keepLen = tier.buckets.get(keepBucket).len;
+                unlinkAt(ti, keepBucket, keepAt);
+                if (tier.transmits + 1 >= transmitLimit) {
+                    if (finished == null) {
+                        finished = new ArrayList<>();
+                    }
+                    finished.add(kb);
+                    freeItem(keep);
                 } else {
-                    // moving it to the next tier now would let this scan meet it again; it stays
-                    // in the name index, which nothing reads before it is back
-                    tq.remove(keep);
-                    keep.transmits++;
-                    reinsert.add(keep);
+                    // moving it to the next tier now would let this scan meet it again; it keeps
+                    // its slot and name, which nothing reads before it is back
+                    if (reinsert == null) {
+                        reinsert = new int[3 * 32];
+                    } else if (nReinsert == reinsert.length) {
+                        reinsert = Arrays.copyOf(reinsert, 2 * nReinsert);
+                    }
+                    reinsert[nReinsert++] = keep;
+                    reinsert[nReinsert++] = tier.transmits + 1;
+                    reinsert[nReinsert++] = keepLen;
                 }
+                // the same tier again, or, when it emptied and was removed, the next one at its index
             }
-            for (LimitedBroadcast cur : reinsert) {
-                if (!tq.add(cur)) {
-                    throw new IllegalStateException("duplicate queue key " + cur);
-                }
+            for (int i = 0; i < nReinsert; i += 3) {
+                link(reinsert[i], reinsert[i + 1], reinsert[i + 2]);
             }
             resetIdGenWhenEmpty();
+            trim();
         }
-        finish(finished);
+        if (finished != null) {
+            finish(finished);
+        }
         return toSend;
     }
 
     /** How many broadcasts are queued. */
     public int numQueued() {
         synchronized (lock) {
-            return tq.size();
+            return size;
         }
     }
 
@@ -172,11 +249,14 @@ public final class TransmitLimitedQueue {
     public void reset() {
         List<Broadcast> finished = new ArrayList<>();
         synchronized (lock) {
-            for (LimitedBroadcast cur : tq) {
-                finished.add(cur.b);
+            for (Tier t : tiers) {
+                for (Bucket k : t.buckets) {
+                    for (int i = k.size - 1; i >= 0; i--) {
+                        finished.add(bcast[k.get(i)]);
+                    }
+                }
             }
-            tq.clear();
-            tm.clear();
+            clear();
             idGen = 0;
         }
         finish(finished);
@@ -186,12 +266,16 @@ public final class TransmitLimitedQueue {
     public void prune(int maxRetain) {
         List<Broadcast> finished = new ArrayList<>();
         synchronized (lock) {
-            while (tq.size() > maxRetain && !tq.isEmpty()) {
-                LimitedBroadcast cur = tq.last();
-                finished.add(cur.b);
-                deleteItem(cur);
+            while (size > maxRetain && size > 0) {
+                // Go's btree's last: the top tier's shortest bucket's oldest
+                Tier t = tiers.get(tiers.size() - 1);
+                Bucket k = t.buckets.get(t.buckets.size() - 1);
+                int slot = k.get(0);
+                finished.add(bcast[slot]);
+                deleteItem(slot);
             }
             resetIdGenWhenEmpty();
+            trim();
         }
         finish(finished);
     }
@@ -199,10 +283,19 @@ public final class TransmitLimitedQueue {
     /** Go's {@code orderedView}, for tests: the queue in transmit order, or reversed. */
     List<LimitedBroadcast> orderedView(boolean reverse) {
         synchronized (lock) {
-            NavigableSet<LimitedBroadcast> view = reverse ? tq.descendingSet() : tq;
-            List<LimitedBroadcast> out = new ArrayList<>(view.size());
-            for (LimitedBroadcast cur : view) {
-                out.add(cur.copy());
+            List<LimitedBroadcast> out = new ArrayList<>(size);
+            for (Tier t : tiers) {
+                for (Bucket k : t.buckets) {
+                    for (int i = k.size - 1; i >= 0; i--) {
+                        int slot = k.get(i);
+                        LimitedBroadcast lb = new LimitedBroadcast(t.transmits, k.len, idOf(slot), bcast[slot]);
+                        lb.name = bcast[slot] instanceof NamedBroadcast nb ? nb.name() : null;
+                        out.add(lb);
+                    }
+                }
+            }
+            if (reverse) {
+                java.util.Collections.reverse(out);
             }
             return out;
         }
@@ -215,20 +308,459 @@ public final class TransmitLimitedQueue {
         }
     }
 
-    private void deleteItem(LimitedBroadcast cur) {
-        tq.remove(cur);
-        if (cur.name != null && !cur.name.isEmpty()) {
-            tm.remove(cur.name, cur);
+    /** Moves the id generator on, for tests of ids billions of submissions apart. */
+    void skipIdsForTest(long to) {
+        synchronized (lock) {
+            idGen = to;
         }
     }
 
-    private void addItem(LimitedBroadcast cur) {
-        if (!tq.add(cur)) {
-            throw new IllegalStateException("duplicate queue key " + cur);
+    // ---- entries ---------------------------------------------------------------------------
+
+    private void addItem(Broadcast b, String name, int initialTransmits) {
+        int slot = allocSlot();
+        bcast[slot] = b;
+        ids[slot] = (int) idGen;
+        size++;
+        link(slot, initialTransmits, b.message().length);
+        if (name != null && !name.isEmpty()) {
+            putName(name, slot);
         }
-        if (cur.name != null && !cur.name.isEmpty()) {
-            tm.put(cur.name, cur);
+    }
+
+    /** Go's id of an entry, from its low bits: exact while the ids stay within 2^31 (see the class comment). */
+    private long idOf(int slot) {
+        return idGen - ((int) idGen - ids[slot]);
+    }
+
+    private void deleteItem(int slot) {
+        unlink(slot);
+        freeItem(slot);
+    }
+
+    /** Frees the slot of an entry already out of its bucket. */
+    private void freeItem(int slot) {
+        String name = nameOf(slot);
+        if (name != null && !name.isEmpty()) {
+            removeName(name, slot);
         }
+        bcast[slot] = null;
+        ids[slot] = freeSlot;
+        freeSlot = slot;
+        size--;
+    }
+
+    private String nameOf(int slot) {
+        return bcast[slot] instanceof NamedBroadcast nb ? nb.name() : null;
+    }
+
+    /**
+     * Gives back the memory of a queue that shrank: a queue that held thousands of entries in a
+     * join storm holds few once they are sent. Only between operations, when every entry is in
+     * its bucket.
+     */
+    private void trim() {
+        if (size == 0) {
+            if (highSlot > MIN_SLOTS || byName.length > MIN_SLOTS) {
+                clear();
+            }
+        } else if (highSlot > 4 * MIN_SLOTS && size < highSlot / 4) {
+            compact();
+        }
+    }
+
+    private int allocSlot() {
+        if (freeSlot >= 0) {
+            int s = freeSlot;
+            freeSlot = ids[s];
+            return s;
+        }
+        if (highSlot == bcast.length) {
+            // by half: at a peak, a doubled array would be mostly empty
+            int n = bcast.length + (bcast.length >> 1);
+            bcast = Arrays.copyOf(bcast, n);
+            ids = Arrays.copyOf(ids, n);
+            where = Arrays.copyOf(where, n);
+        }
+        return highSlot++;
+    }
+
+    /** Empties the queue, and lets go of grown arrays. */
+    private void clear() {
+        bcast = new Broadcast[MIN_SLOTS];
+        ids = new int[MIN_SLOTS];
+        where = new Bucket[MIN_SLOTS];
+        byName = new int[MIN_SLOTS];
+        namesUsed = 0;
+        size = 0;
+        highSlot = 0;
+        freeSlot = -1;
+        tiers.clear();
+    }
+
+    /** Renumbers the slots densely into arrays sized for what is left. */
+    private void compact() {
+        int n = Math.max(MIN_SLOTS, size + (size >> 1));
+        Broadcast[] nb = new Broadcast[n];
+        int[] ni = new int[n];
+        Bucket[] nw = new Bucket[n];
+        int next = 0;
+        for (Tier t : tiers) {
+            for (Bucket k : t.buckets) {
+                for (int i = 0; i < k.size; i++) {
+                    int slot = k.get(i);
+                    nb[next] = bcast[slot];
+                    ni[next] = ids[slot];
+                    nw[next] = k;
+                    k.set(i, next);
+                    next++;
+                }
+                k.shrink();
+            }
+        }
+        bcast = nb;
+        ids = ni;
+        where = nw;
+        highSlot = next;
+        freeSlot = -1;
+        rebuildNames();
+    }
+
+    /**
+     * Gives the entries new ids in the order they have, ending at the newest, when the oldest is
+     * 2^30 submissions old: past 2^31 their low bits would no longer order them.
+     */
+    private void renumberIfOld() {
+        List<int[]> live = new ArrayList<>(size);
+        boolean old = false;
+        for (int s = 0; s < highSlot; s++) {
+            if (bcast[s] != null) {
+                int age = (int) idGen - ids[s];
+                live.add(new int[] {s, age});
+                old |= age >= ID_CHECK || age < 0;
+            }
+        }
+        if (!old) {
+            return;
+        }
+        live.sort((a, b) -> Integer.compare(b[1], a[1]));
+        for (int i = 0; i < live.size(); i++) {
+            ids[live.get(i)[0]] = (int) idGen - (live.size() - i);
+        }
+    }
+
+    // ---- order: tiers of buckets -----------------------------------------------------------
+
+    /** Puts a slot into its (transmits, length) bucket. */
+    private void link(int slot, int transmits, int len) {
+        int ti = tierIndex(transmits);
+        Tier t;
+        if (ti >= 0) {
+            t = tiers.get(ti);
+        } else {
+            t = new Tier(transmits);
+            tiers.add(-ti - 1, t);
+        }
+        Bucket k = t.bucketFor(len);
+        k.insert(slot, ids);
+        where[slot] = k;
+    }
+
+    /** Takes a slot out of its bucket, and the bucket and tier out when they empty. */
+    private void unlink(int slot) {
+        Bucket k = where[slot];
+        where[slot] = null;
+        k.remove(slot, ids);
+        int ti = tierIndex(k.transmits);
+        dropIfEmpty(ti, tiers.get(ti).indexOf(k.len));
+    }
+
+    /** Takes the {@code at}-th slot of tier {@code ti}'s bucket {@code bi} out. */
+    private void unlinkAt(int ti, int bi, int at) {
+        Bucket k = tiers.get(ti).buckets.get(bi);
+        where[k.get(at)] = null;
+        k.removeAt(at);
+        dropIfEmpty(ti, bi);
+    }
+
+    private void dropIfEmpty(int ti, int bi) {
+        Tier t = tiers.get(ti);
+        if (t.buckets.get(bi).size == 0) {
+            t.buckets.remove(bi);
+            if (t.buckets.isEmpty()) {
+                tiers.remove(ti);
+            }
+        }
+    }
+
+    private int tierIndex(int tx) {
+        int lo = 0;
+        int hi = tiers.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int v = tiers.get(mid).transmits;
+            if (v < tx) {
+                lo = mid + 1;
+            } else if (v > tx) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    /** The entries of one transmit count, by message length descending. */
+    private static final class Tier {
+        final int transmits;
+        final List<Bucket> buckets = new ArrayList<>(4);
+
+        Tier(int transmits) {
+            this.transmits = transmits;
+        }
+
+        /** Index of the bucket of this length, or -(insertion point) - 1. */
+        int indexOf(int len) {
+            int lo = 0;
+            int hi = buckets.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int v = buckets.get(mid).len;
+                if (v > len) {
+                    lo = mid + 1;
+                } else if (v < len) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -(lo + 1);
+        }
+
+        /** Index of the longest bucket no longer than {@code max}. */
+        int firstAtMost(long max) {
+            if (max >= Integer.MAX_VALUE) {
+                return 0;
+            }
+            int i = indexOf((int) max);
+            return i >= 0 ? i : -i - 1;
+        }
+
+        Bucket bucketFor(int len) {
+            int i = indexOf(len);
+            if (i >= 0) {
+                return buckets.get(i);
+            }
+            Bucket k = new Bucket(transmits, len);
+            buckets.add(-i - 1, k);
+            return k;
+        }
+    }
+
+    /**
+     * The slots of one (transmits, length), sorted by id ascending, in a ring: the newest at the
+     * end, where the next packet takes from and a newly queued broadcast goes; an entry coming
+     * from the tier below goes to either end, nearly always, or is shifted in from the nearer one.
+     */
+    private static final class Bucket {
+        final int transmits;
+        final int len;
+        int[] ring = new int[4];
+        int head;
+        int size;
+
+        Bucket(int transmits, int len) {
+            this.transmits = transmits;
+            this.len = len;
+        }
+
+        /** The i-th slot in id order. */
+        int get(int i) {
+            return ring[(head + i) & (ring.length - 1)];
+        }
+
+        void set(int i, int slot) {
+            ring[(head + i) & (ring.length - 1)] = slot;
+        }
+
+        /** Where a slot of this id goes (or is), in id order; ids compare by their difference. */
+        private int position(int id, int[] ids) {
+            int lo = 0;
+            int hi = size - 1;
+            // the common cases first: at either end
+            if (size == 0 || ids[get(hi)] - id < 0) {
+                return size;
+            }
+            if (ids[get(0)] - id >= 0) {
+                return 0;
+            }
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int d = ids[get(mid)] - id;
+                if (d < 0) {
+                    lo = mid + 1;
+                } else if (d > 0) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return lo;
+        }
+
+        void insert(int slot, int[] ids) {
+            if (size == ring.length) {
+                grow(ring.length * 2);
+            }
+            int pos = position(ids[slot], ids);
+            int mask = ring.length - 1;
+            if (pos >= size - pos) {
+                // shift the tail right by one
+                for (int i = size; i > pos; i--) {
+                    ring[(head + i) & mask] = ring[(head + i - 1) & mask];
+                }
+            } else {
+                // shift the head left by one
+                head = (head - 1) & mask;
+                for (int i = 0; i < pos; i++) {
+                    ring[(head + i) & mask] = ring[(head + i + 1) & mask];
+                }
+            }
+            ring[(head + pos) & mask] = slot;
+            size++;
+        }
+
+        void remove(int slot, int[] ids) {
+            int mask = ring.length - 1;
+            // the common cases first: the newest, as a packet takes it, or the oldest
+            int pos = ring[(head + size - 1) & mask] == slot
+                    ? size - 1
+                    : ring[head] == slot ? 0 : position(ids[slot], ids);
+            if (pos >= size || ring[(head + pos) & mask] != slot) {
+                throw new IllegalStateException("queue entry not in its bucket");
+            }
+            removeAt(pos);
+        }
+
+        /** Removes the {@code pos}-th slot in id order, shifting the nearer end in. */
+        void removeAt(int pos) {
+            int mask = ring.length - 1;
+            if (pos >= size - 1 - pos) {
+                for (int i = pos; i < size - 1; i++) {
+                    ring[(head + i) & mask] = ring[(head + i + 1) & mask];
+                }
+            } else {
+                for (int i = pos; i > 0; i--) {
+                    ring[(head + i) & mask] = ring[(head + i - 1) & mask];
+                }
+                head = (head + 1) & mask;
+            }
+            size--;
+            if (ring.length > 16 && size < ring.length / 4) {
+                grow(ring.length / 2);
+            }
+        }
+
+        void shrink() {
+            int n = 4;
+            while (n < size) {
+                n <<= 1;
+            }
+            if (n < ring.length) {
+                grow(n);
+            }
+        }
+
+        private void grow(int capacity) {
+            int[] r = new int[capacity];
+            for (int i = 0; i < size; i++) {
+                r[i] = get(i);
+            }
+            ring = r;
+            head = 0;
+        }
+    }
+
+    // ---- names -----------------------------------------------------------------------------
+
+    /** The slot of the named entry, or -1. */
+    private int slotOf(String name) {
+        int[] t = byName;
+        int mask = t.length - 1;
+        for (int i = nameHash(name) & mask; ; i = (i + 1) & mask) {
+            int v = t[i];
+            if (v == 0) {
+                return -1;
+            }
+            if (v > 0 && name.equals(nameOf(v - 1))) {
+                return v - 1;
+            }
+        }
+    }
+
+    private void putName(String name, int slot) {
+        if (4 * (namesUsed + 1) > 3 * byName.length) {
+            rebuildNames();
+        }
+        int[] t = byName;
+        int mask = t.length - 1;
+        int i = nameHash(name) & mask;
+        while (t[i] > 0) {
+            i = (i + 1) & mask;
+        }
+        if (t[i] == 0) {
+            namesUsed++;
+        }
+        t[i] = slot + 1;
+    }
+
+    private void removeName(String name, int slot) {
+        int[] t = byName;
+        int mask = t.length - 1;
+        for (int i = nameHash(name) & mask; ; i = (i + 1) & mask) {
+            int v = t[i];
+            if (v == 0) {
+                return;
+            }
+            if (v == slot + 1) {
+                t[i] = -1;
+                return;
+            }
+        }
+    }
+
+    /** A table for the named entries at most half full, without removed marks. */
+    private void rebuildNames() {
+        int named = 0;
+        for (int s = 0; s < highSlot; s++) {
+            String name = bcast[s] != null ? nameOf(s) : null;
+            if (name != null && !name.isEmpty()) {
+                named++;
+            }
+        }
+        int n = MIN_SLOTS;
+        while (n < 2 * (named + 1)) {
+            n <<= 1;
+        }
+        int[] t = new int[n];
+        int mask = n - 1;
+        for (int s = 0; s < highSlot; s++) {
+            String name = bcast[s] != null ? nameOf(s) : null;
+            if (name != null && !name.isEmpty()) {
+                int i = nameHash(name) & mask;
+                while (t[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = s + 1;
+            }
+        }
+        byName = t;
+        namesUsed = named;
+    }
+
+    private static int nameHash(String name) {
+        int h = name.hashCode() * 0x9E3779B9;
+        return h ^ (h >>> 16);
     }
 
     /**
@@ -238,7 +770,7 @@ public final class TransmitLimitedQueue {
      * broadcasts of the same tier and length share a key and one is silently lost.
      */
     private void resetIdGenWhenEmpty() {
-        if (tq.isEmpty()) {
+        if (size == 0) {
             idGen = 0;
         }
     }

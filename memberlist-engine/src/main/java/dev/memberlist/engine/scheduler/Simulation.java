@@ -1,7 +1,8 @@
 package dev.memberlist.engine.scheduler;
 
 import java.time.Duration;
-import java.util.PriorityQueue;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -20,7 +21,16 @@ public final class Simulation {
     /** Virtual wall clock at time zero: a fixed instant, so runs are reproducible. */
     private static final long EPOCH_MILLIS = 1_700_000_000_000L;
 
-    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    /** Tasks due later than now, by time then submission. */
+    private final TaskHeap queue = new TaskHeap();
+    /**
+     * Tasks due now, in submission order: nearly half of all tasks (a strand's hand-offs, the
+     * delegate queue) run at the instant they are submitted, and a queue costs them nothing to
+     * order. Every task here is due at {@link #now}, after every task due now in {@link #queue}
+     * with a smaller sequence number.
+     */
+    private final ArrayDeque<Task> dueNow = new ArrayDeque<>();
+
     private final Random random;
     private long now;
     private long seq;
@@ -95,12 +105,7 @@ public final class Simulation {
             while (true) {
                 Task t;
                 synchronized (this) {
-                    t = queue.peek();
-                    // dead tasks must not move the clock
-                    while (t != null && (t.cancelled || t.owner.stopped)) {
-                        queue.poll();
-                        t = queue.peek();
-                    }
+                    t = next();
                     long next = t == null || t.time > end ? end : t.time;
                     if (next > now) {
                         // the clock is about to move: stop where the condition became true
@@ -112,7 +117,11 @@ public final class Simulation {
                     if (t == null || t.time > end) {
                         return condition.getAsBoolean();
                     }
-                    queue.poll();
+                    if (!dueNow.isEmpty() && dueNow.peekFirst() == t) {
+                        dueNow.pollFirst();
+                    } else {
+                        queue.poll();
+                    }
                     t.done = true;
                     executed++;
                 }
@@ -127,9 +136,32 @@ public final class Simulation {
         }
     }
 
+    /** The live task to run next, in (time, sequence) order, left in place; dead ones are dropped (they must not move the clock). */
+    private Task next() {
+        Task h = queue.peek();
+        while (h != null && (h.cancelled || h.owner.stopped)) {
+            queue.poll();
+            h = queue.peek();
+        }
+        Task d = dueNow.peekFirst();
+        while (d != null && (d.cancelled || d.owner.stopped)) {
+            dueNow.pollFirst();
+            d = dueNow.peekFirst();
+        }
+        if (d == null) {
+            return h;
+        }
+        // d is due now; a task of the heap due now too goes first if it was submitted first
+        return h != null && h.time == d.time && h.seq < d.seq ? h : d;
+    }
+
     private synchronized Task add(VirtualScheduler owner, Runnable task, long delayNanos) {
         Task t = new Task(plus(now, Math.max(0, delayNanos)), seq++, task, owner);
-        queue.add(t);
+        if (t.time == now) {
+            dueNow.addLast(t);
+        } else {
+            queue.add(t);
+        }
         return t;
     }
 
@@ -147,7 +179,95 @@ public final class Simulation {
         }
     }
 
-    private static final class Task implements Comparable<Task> {
+    /**
+     * A 4-ary min-heap of tasks by (time, sequence), the keys kept in arrays beside the tasks so
+     * that ordering reads no task: a simulation of thousands of nodes holds tens of thousands of
+     * pending tasks, and a packet is two heap operations.
+     */
+    private static final class TaskHeap {
+        private Task[] tasks = new Task[64];
+        private long[] times = new long[64];
+        private long[] seqs = new long[64];
+        private int size;
+
+        Task peek() {
+            return size == 0 ? null : tasks[0];
+        }
+
+        void add(Task t) {
+            if (size == tasks.length) {
+                int n = 2 * size;
+                tasks = Arrays.copyOf(tasks, n);
+                times = Arrays.copyOf(times, n);
+                seqs = Arrays.copyOf(seqs, n);
+            }
+            int i = size++;
+            long time = t.time;
+            long seq = t.seq;
+            while (i > 0) {
+                int parent = (i - 1) >>> 2;
+                if (!less(time, seq, times[parent], seqs[parent])) {
+                    break;
+                }
+                move(parent, i);
+                i = parent;
+            }
+            put(i, t);
+        }
+
+        Task poll() {
+            if (size == 0) {
+                return null;
+            }
+            Task top = tasks[0];
+            int n = --size;
+            Task last = tasks[n];
+            tasks[n] = null;
+            if (n > 0) {
+                long time = last.time;
+                long seq = last.seq;
+                int i = 0;
+                while (true) {
+                    int first = 4 * i + 1;
+                    if (first >= n) {
+                        break;
+                    }
+                    int min = first;
+                    int end = Math.min(first + 4, n);
+                    for (int c = first + 1; c < end; c++) {
+                        if (less(times[c], seqs[c], times[min], seqs[min])) {
+                            min = c;
+                        }
+                    }
+                    if (!less(times[min], seqs[min], time, seq)) {
+                        break;
+                    }
+                    move(min, i);
+                    i = min;
+                }
+                put(i, last);
+            }
+            return top;
+        }
+
+        private static boolean less(long time, long seq, long otherTime, long otherSeq) {
+            return time < otherTime || (time == otherTime && seq < otherSeq);
+        }
+
+        private void move(int from, int to) {
+            tasks[to] = tasks[from];
+            times[to] = times[from];
+            seqs[to] = seqs[from];
+        }
+
+        private void put(int i, Task t) {
+            tasks[i] = t;
+            times[i] = t.time;
+            seqs[i] = t.seq;
+        }
+    }
+
+    private static final class Task {
         final long time;
         final long seq;
         final Runnable task;
@@ -160,12 +280,6 @@ public final class Simulation {
             this.seq = seq;
             this.task = task;
             this.owner = owner;
-        }
-
-        @Override
-        public int compareTo(Task o) {
-            int c = Long.compare(time, o.time);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 

@@ -29,7 +29,13 @@ public final class Compression {
      */
     public static byte[] decompressPayload(byte[] buf, int off, int len, int maxOut) throws DecodeException {
         // Read the compress struct in place: Buf is decompressed straight from the input.
-        int[] c = MessageCodec.readCompressSpan(new MsgReader(buf, off, len));
+        MsgReader r = MsgReader.acquire(buf, off, len);
+        int[] c;
+        try {
+            c = MessageCodec.readCompressSpan(r);
+        } finally {
+            r.release();
+        }
         if (c[0] != LZW_ALGO) {
             throw new DecodeException("cannot decompress unknown algorithm " + c[0]);
         }

@@ -1,5 +1,8 @@
 package dev.memberlist.engine.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,8 +24,6 @@ public final class Lzw {
     private static final int TABLE_SIZE = 4 * (1 << MAX_WIDTH);
     private static final int TABLE_MASK = TABLE_SIZE - 1;
     private static final int INVALID_ENTRY = 0;
-    // reader.go
-    private static final int DECODER_INVALID_CODE = 0xffff;
 
     private Lzw() {}
 
@@ -200,31 +201,25 @@ public final class Lzw {
         }
     }
 
-    /** Go's lzw.Reader, reading everything at once into a bounded output. */
+    /**
+     * Go's lzw.Reader, reading everything at once into a bounded output.
+     *
+     * <p>Go keeps each code's prefix code and last byte and expands a code by walking that chain
+     * backwards. Here a code is where its expansion already lies in the output: every code's
+     * string, the last one's plus the first byte of the one after it, is written out in one piece
+     * when it is defined, so expanding a code is copying {@code length[c]} bytes from
+     * {@code start[c]}, a block at a time. The literals get the same treatment from the 256 bytes
+     * that precede the output in the buffer. The codes and the errors are Go's; only where the
+     * bytes are found differs.
+     */
     private static final class Reader {
+        private static final VarHandle LONGS =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
         private final byte[] in;
-        private int pos;
         private final int end;
         private final int maxOut;
-        private int bits;
-        private int nBits;
-        private int width = LIT_WIDTH + 1;
-        // Valid codes are literals, clear, eof, and [clear+2, hi]; overflow == 1 << width.
-        private int hi = EOF;
-        private int overflow = 1 << (LIT_WIDTH + 1);
-        private int last = DECODER_INVALID_CODE;
-        // For each code c in [lo, hi): suffix[c] is its last byte, prefix[c] the code for the rest,
-        // length[c] the length of its expansion (1 for literals). Every code below hi was defined
-        // in this stream before it can be read, so what an earlier call left in the thread's
-        // tables is never seen.
-        private final byte[] suffix;
-        private final short[] prefix;
-        private final short[] length;
         private final Tables tables;
-        private byte[] out;
-        // How far out may be written: its length, or maxOut if that is less.
-        private int cap;
-        private int o;
 
         Reader(byte[] in, int off, int len, int maxOut, Tables tables) {
             this.in = in;
@@ -232,143 +227,148 @@ public final class Lzw {
             this.end = off + len;
             this.maxOut = maxOut;
             this.tables = tables;
-            this.suffix = tables.suffix;
-            this.prefix = tables.prefix;
-            this.length = tables.length;
-            // The thread's buffer, grown on demand (never by a claim) up to maxOut; the result is
-            // a copy of what was written.
-            this.out = tables.out;
-            this.cap = Math.min(out.length, maxOut);
         }
 
-        /** Go's readLSB; -1 when the input ends first. */
-        private int read() {
-            while (nBits < width) {
-                if (pos == end) {
-                    return -1;
-                }
-                bits |= (in[pos++] & 0xff) << nBits;
-                nBits += 8;
-            }
-            int code = bits & ((1 << width) - 1);
-            bits >>>= width;
-            nBits -= width;
-            return code;
-        }
+        private int pos;
 
         byte[] decode() throws DecodeException {
+            final byte[] in = this.in;
+            final int end = this.end;
+            final int[] start = tables.start;
+            final short[] length = tables.length;
+            byte[] out = tables.out;
+            // output from Tables.BASE on; the last write of a block copy may run up to BLOCK past it
+            int n = Tables.BASE;
+            long limit = (long) Tables.BASE + maxOut;
+            int p = pos;
+            long bits = 0;
+            int nBits = 0;
+            int width = LIT_WIDTH + 1;
+            int mask = (1 << width) - 1;
+            // Valid codes are literals, clear, eof, and [clear+2, hi]; overflow == 1 << width.
+            int hi = EOF;
+            int overflow = 1 << width;
+            boolean haveLast = false;
+            int lastStart = 0;
+            int lastLen = 0;
             while (true) {
-                int code = read();
-                if (code < 0) {
-                    throw new DecodeException("lzw: unexpected EOF");
-                }
-                if (code < CLEAR) {
-                    // A literal.
-                    if (o == cap) {
-                        grow(1);
-                    }
-                    out[o++] = (byte) code;
-                    if (last != DECODER_INVALID_CODE) {
-                        // Save what the hi code expands to.
-                        suffix[hi] = (byte) code;
-                        prefix[hi] = (short) last;
-                        length[hi] = (short) (length[last] + 1);
-                    }
-                } else if (code == CLEAR) {
-                    width = LIT_WIDTH + 1;
-                    hi = EOF;
-                    overflow = 1 << width;
-                    last = DECODER_INVALID_CODE;
-                    continue;
-                } else if (code == EOF) {
-                    byte[] result = Arrays.copyOf(out, o);
-                    keepBuffer();
-                    return result;
-                } else if (code <= hi) {
-                    // code == hi expands to the last expansion followed by its own first byte
-                    boolean kwk = code == hi && last != DECODER_INVALID_CODE;
-                    int c = kwk ? last : code;
-                    int n = kwk ? length[last] + 1 : length[code];
-                    if (n < 2 || n > 1 << MAX_WIDTH) {
-                        throw new DecodeException("lzw: invalid code chain");
-                    }
-                    if (cap - o < n) {
-                        grow(n);
-                    }
-                    // Write the suffix chain straight into the output, right to left.
-                    int start = o;
-                    int j = start + (kwk ? n - 2 : n - 1);
-                    while (c >= CLEAR) {
-                        if (j <= start) {
-                            throw new DecodeException("lzw: invalid code chain");
+                // Go's readLSB, four bytes at a time while there are four
+                if (nBits < width) {
+                    if (end - p >= 4) {
+                        bits |= ((in[p] & 0xffL)
+                                        | (in[p + 1] & 0xffL) << 8
+                                        | (in[p + 2] & 0xffL) << 16
+                                        | (in[p + 3] & 0xffL) << 24)
+                                << nBits;
+                        p += 4;
+                        nBits += 32;
+                    } else {
+                        while (nBits < width) {
+                            if (p == end) {
+                                throw new DecodeException("lzw: unexpected EOF");
+                            }
+                            bits |= (in[p++] & 0xffL) << nBits;
+                            nBits += 8;
                         }
-                        out[j--] = suffix[c];
-                        c = prefix[c] & 0xffff;
                     }
-                    if (j != start) {
-                        throw new DecodeException("lzw: invalid code chain");
-                    }
-                    out[start] = (byte) c;
-                    if (kwk) {
-                        out[start + n - 1] = (byte) c;
-                    }
-                    o = start + n;
-                    if (last != DECODER_INVALID_CODE) {
-                        // Save what the hi code expands to.
-                        suffix[hi] = (byte) c;
-                        prefix[hi] = (short) last;
-                        length[hi] = (short) (length[last] + 1);
-                    }
-                } else {
-                    throw new DecodeException("lzw: invalid code");
                 }
-                last = code;
+                int code = (int) bits & mask;
+                bits >>>= width;
+                nBits -= width;
+                if (code >= CLEAR) {
+                    if (code == CLEAR) {
+                        width = LIT_WIDTH + 1;
+                        mask = (1 << width) - 1;
+                        hi = EOF;
+                        overflow = 1 << width;
+                        haveLast = false;
+                        continue;
+                    }
+                    if (code == EOF) {
+                        byte[] result = Arrays.copyOfRange(out, Tables.BASE, n);
+                        if (out.length <= Tables.KEEP_OUT) {
+                            tables.out = out;
+                        }
+                        return result;
+                    }
+                    if (code > hi) {
+                        throw new DecodeException("lzw: invalid code");
+                    }
+                }
+                if (haveLast) {
+                    // Save what the hi code expands to: the last expansion and the first byte
+                    // of this one, which is written right after it. Before the copy, so that
+                    // code == hi finds it.
+                    start[hi] = lastStart;
+                    length[hi] = (short) (lastLen + 1);
+                }
+                int from = start[code];
+                int len = length[code];
+                if (limit - n < len) {
+                    throw new LimitExceededException("lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
+                }
+                if (out.length - n < len + BLOCK) {
+                    out = grow(out, n, len);
+                }
+                if (n - from >= BLOCK && len <= BLOCK) {
+                    // the usual short expansion, copied as a block (the bytes past len are rewritten later)
+                    LONGS.set(out, n, (long) LONGS.get(out, from));
+                    LONGS.set(out, n + 8, (long) LONGS.get(out, from + 8));
+                } else if (n - from >= len) {
+                    System.arraycopy(out, from, out, n, len);
+                } else {
+                    // code == hi: its own first byte follows the last expansion; the copy overlaps
+                    for (int i = 0; i < len; i++) {
+                        out[n + i] = out[from + i];
+                    }
+                }
+                haveLast = true;
+                lastStart = n;
+                lastLen = len;
+                n += len;
                 hi++;
                 if (hi >= overflow) {
                     if (width == MAX_WIDTH) {
                         // Table full: freeze it until the next clear code, keeping hi < overflow.
-                        last = DECODER_INVALID_CODE;
+                        haveLast = false;
                         hi--;
                     } else {
                         width++;
+                        mask = (1 << width) - 1;
                         overflow = 1 << width;
                     }
                 }
             }
         }
 
-        private void grow(int more) throws DecodeException {
-            long need = (long) o + more;
-            if (need > maxOut) {
-                throw new LimitExceededException("lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
-            }
-            if (need > out.length) {
-                long size = Math.max(need, Math.min(Math.max(256L, (long) out.length * 2), maxOut));
-                out = Arrays.copyOf(out, (int) size);
-            }
-            cap = Math.min(out.length, maxOut);
-        }
-
-        /** Keeps a grown buffer for the thread's next call, unless it grew large. */
-        private void keepBuffer() {
-            if (out.length <= Tables.KEEP_OUT) {
-                tables.out = out;
-            }
+        /** A bigger buffer, keeping what is written, with room for {@code more} bytes and a block. */
+        private byte[] grow(byte[] out, int n, int more) {
+            long need = (long) n + more + BLOCK;
+            long size = Math.max(need, Math.min(2L * out.length, (long) Tables.BASE + maxOut + BLOCK));
+            return Arrays.copyOf(out, (int) Math.min(size, Integer.MAX_VALUE - 8));
         }
     }
+
+    /** Bytes a block copy moves at once. */
+    private static final int BLOCK = 16;
 
     /** A reader's code tables and output buffer, reused by one thread. */
     private static final class Tables {
         /** Output buffers up to this size are kept for the next call. */
         static final int KEEP_OUT = 1 << 16;
+        /** Where the output starts in the buffer: the 256 literals come first. */
+        static final int BASE = 256;
 
-        final byte[] suffix = new byte[1 << MAX_WIDTH];
-        final short[] prefix = new short[1 << MAX_WIDTH];
+        /** For each code, where its expansion starts in the buffer, and its length. */
+        final int[] start = new int[1 << MAX_WIDTH];
+
         final short[] length = new short[1 << MAX_WIDTH];
         byte[] out = new byte[4096];
 
         Tables() {
             for (int c = 0; c < CLEAR; c++) {
+                out[c] = (byte) c;
+                start[c] = c;
                 length[c] = 1;
             }
         }

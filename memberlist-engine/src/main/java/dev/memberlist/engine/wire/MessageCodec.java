@@ -173,8 +173,12 @@ public final class MessageCodec {
      * @throws DecodeException on anything malformed; never any other exception
      */
     public static <T extends Message> T decode(Class<T> type, byte[] buf, int off, int len) throws DecodeException {
-        MsgReader r = new MsgReader(buf, off, len);
-        return type.cast(read(type, r));
+        MsgReader r = MsgReader.acquire(buf, off, len);
+        try {
+            return type.cast(read(type, r));
+        } finally {
+            r.release();
+        }
     }
 
     /** Reads one struct of the given class; the reader is left just after it. */
@@ -215,10 +219,10 @@ public final class MessageCodec {
         String sourceNode = "";
         for (int i = r.readStructHeader(); i > 0; i--) {
             switch (r.readKey(PING_KEYS)) {
-                case 0 -> node = r.readString();
+                case 0 -> node = r.readName();
                 case 1 -> seqNo = r.readUint(MAX_U32);
                 case 2 -> sourceAddr = r.readBytes();
-                case 3 -> sourceNode = r.readString();
+                case 3 -> sourceNode = r.readName();
                 case 4 -> sourcePort = (int) r.readUint(MAX_U16);
                 default -> r.skip();
             }
@@ -238,11 +242,11 @@ public final class MessageCodec {
         for (int i = r.readStructHeader(); i > 0; i--) {
             switch (r.readKey(INDIRECT_KEYS)) {
                 case 0 -> nack = r.readBool();
-                case 1 -> node = r.readString();
+                case 1 -> node = r.readName();
                 case 2 -> port = (int) r.readUint(MAX_U16);
                 case 3 -> seqNo = r.readUint(MAX_U32);
                 case 4 -> sourceAddr = r.readBytes();
-                case 5 -> sourceNode = r.readString();
+                case 5 -> sourceNode = r.readName();
                 case 6 -> sourcePort = (int) r.readUint(MAX_U16);
                 case 7 -> target = r.readBytes();
                 default -> r.skip();
@@ -294,9 +298,9 @@ public final class MessageCodec {
         String from = "";
         for (int i = r.readStructHeader(); i > 0; i--) {
             switch (r.readKey(SUSPECT_KEYS)) {
-                case 0 -> from = r.readString();
+                case 0 -> from = r.readName();
                 case 1 -> incarnation = r.readUint(MAX_U32);
-                case 2 -> node = r.readString();
+                case 2 -> node = r.readName();
                 default -> r.skip();
             }
         }
@@ -321,7 +325,7 @@ public final class MessageCodec {
                 case 0 -> addr = r.readBytes();
                 case 1 -> incarnation = r.readUint(MAX_U32);
                 case 2 -> meta = r.readBytes();
-                case 3 -> node = r.readString();
+                case 3 -> node = r.readName();
                 case 4 -> port = (int) r.readUint(MAX_U16);
                 case 5 -> vsn = r.readBytes();
                 default -> r.skip();
@@ -370,7 +374,7 @@ public final class MessageCodec {
                 case 0 -> addr = r.readBytes();
                 case 1 -> incarnation = r.readUint(MAX_U32);
                 case 2 -> meta = r.readBytes();
-                case 3 -> name = r.readString();
+                case 3 -> name = r.readName();
                 case 4 -> port = (int) r.readUint(MAX_U16);
                 case 5 -> state = r.readInt();
                 case 6 -> vsn = r.readBytes();
@@ -438,7 +442,15 @@ public final class MessageCodec {
      * @throws DecodeException when malformed, truncated, or over {@link Limits}
      */
     public static PushPull decodePushPull(byte[] buf, int off, int len) throws DecodeException {
-        MsgReader r = new MsgReader(buf, off, len);
+        MsgReader r = MsgReader.acquire(buf, off, len);
+        try {
+            return readPushPull(r, buf, off);
+        } finally {
+            r.release();
+        }
+    }
+
+    private static PushPull readPushPull(MsgReader r, byte[] buf, int off) throws DecodeException {
         PushPullHeader h = readPushPullHeader(r);
         checkPushPullHeader(h);
         // Each node state takes at least one byte, so never reserve more than what is there.
@@ -483,7 +495,15 @@ public final class MessageCodec {
      * @throws DecodeException when malformed, truncated, or over {@link Limits#MAX_USER_MSG_BYTES}
      */
     public static byte[] decodeUserMsgStream(byte[] buf, int off, int len) throws DecodeException {
-        MsgReader r = new MsgReader(buf, off, len);
+        MsgReader r = MsgReader.acquire(buf, off, len);
+        try {
+            return readUserMsg(r, buf, off);
+        } finally {
+            r.release();
+        }
+    }
+
+    private static byte[] readUserMsg(MsgReader r, byte[] buf, int off) throws DecodeException {
         UserMsgHeader h = readUserMsgHeader(r);
         checkUserMsgHeader(h);
         if (r.remaining() < h.userMsgLen()) {

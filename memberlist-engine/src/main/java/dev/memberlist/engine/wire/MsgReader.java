@@ -7,6 +7,7 @@ import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
 
 /**
  * Reads Go-struct-shaped msgpack from a byte range, leniently like go-msgpack: any int family for
@@ -16,25 +17,75 @@ import org.msgpack.core.MessageUnpacker;
  *
  * <p>Lengths declared by the input are checked against the bytes present before anything is
  * allocated for them.
+ *
+ * <p>Every packet is a score of messages, each read by a reader: {@link #acquire} hands out the
+ * thread's reader, its unpacker reset onto the new range, rather than a new unpacker, input and
+ * buffers per message. A reader acquired while the thread's is in use is a new one.
  */
 final class MsgReader {
     /** Longest key we match; longer keys are unknown and skipped. */
     private static final int MAX_KEY = 16;
 
+    private static final byte[] EMPTY = new byte[0];
+
+    private static final ThreadLocal<MsgReader> READERS = ThreadLocal.withInitial(MsgReader::new);
+
+    private final ArrayBufferInput input;
     private final MessageUnpacker u;
-    private final byte[] buf;
-    private final int off;
-    private final int len;
+    private byte[] buf;
+    private int off;
+    private int len;
     private final byte[] key = new byte[MAX_KEY];
+    /** Names are copied here to be looked up in {@link Names}. */
+    private final byte[] name = new byte[Names.MAX_CACHED];
+
     private boolean truncated;
     private int spanLength;
+    /** The thread's reader, acquired and not yet released. */
+    private boolean busy;
 
     MsgReader(byte[] buf, int off, int len) {
+        this();
+        reset(buf, off, len);
+    }
+
+    private MsgReader() {
+        this.input = new ArrayBufferInput(EMPTY);
+        this.u = MessagePack.newDefaultUnpacker(input);
+    }
+
+    /** The thread's reader over {@code buf[off, off + len)}, or a new one if it is in use; {@link #release()} it. */
+    static MsgReader acquire(byte[] buf, int off, int len) {
+        MsgReader r = READERS.get();
+        if (r.busy) {
+            return new MsgReader(buf, off, len);
+        }
+        r.reset(buf, off, len);
+        r.busy = true;
+        return r;
+    }
+
+    /** Done with a reader from {@link #acquire}: it lets go of the input. */
+    void release() {
+        if (busy) {
+            reset(EMPTY, 0, 0);
+            busy = false;
+        }
+    }
+
+    private void reset(byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
         this.buf = buf;
         this.off = off;
         this.len = len;
-        this.u = MessagePack.newDefaultUnpacker(buf, off, len);
+        truncated = false;
+        spanLength = 0;
+        input.reset(buf, off, len);
+        try {
+            u.reset(input);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // only closing the old input throws, an array's does not
+        }
     }
 
     /** Bytes consumed so far, relative to the start of the range. */
@@ -190,15 +241,41 @@ final class MsgReader {
         return new String(buf, off + start, spanLength, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A node name, as {@link #readString()} but interned through {@link Names}: the same name
+     * decoded again is the same string, found without allocating.
+     */
+    String readName() throws DecodeException {
+        int n = readRawHeader();
+        if (n < 0) {
+            return "";
+        }
+        need(n);
+        try {
+            if (n > name.length) {
+                int start = position();
+                u.readPayloadAsReference(n);
+                return Names.of(buf, off + start, n);
+            }
+            u.readPayload(name, 0, n);
+            return Names.of(name, 0, n);
+        } catch (RuntimeException | IOException e) {
+            throw wrap(e);
+        }
+    }
+
     /** A byte slice from str or bin; nil is null, an empty raw is an empty array. */
     byte[] readBytes() throws DecodeException {
-        int start = readRawSpan();
-        if (start < 0) {
+        int n = readRawHeader();
+        if (n < 0) {
             return null;
         }
-        byte[] b = new byte[spanLength];
-        System.arraycopy(buf, off + start, b, 0, spanLength);
-        return b;
+        need(n);
+        try {
+            return u.readPayload(n);
+        } catch (RuntimeException | IOException e) {
+            throw wrap(e);
+        }
     }
 
     /**

@@ -1,0 +1,183 @@
+package dev.memberlist.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every known node by name (Go's {@code nodeMap}): an open-addressing table of immutable
+ * {@link NodeRecord}s, keyed by their names, changed on the strand only and read from any thread
+ * without locks; and beside each record, when its holder saw its state change (Go's {@code
+ * StateChange}), which only the strand reads.
+ *
+ * <p>A node holds a record of every member, so at thousands of members per JVM (a simulation, a
+ * peer of many nodes) this table is most of the heap and its lookups most of the cache misses:
+ * every alive message received is looked up here. One slot is one reference, the record, which
+ * carries its own name, and one long; no entry objects, no boxed keys. A lookup with an interned
+ * name (what the decoder hands out) compares identities. The time of change lives here rather
+ * than in the record because it is the holder's own, while the record can be shared by every
+ * holder in the JVM ({@link NodeRecord#alive}).
+ *
+ * <p><b>Concurrency.</b> The strand is the only writer. A record is immutable (final fields), so
+ * whoever reads a slot sees a record whole; slots are written with release and read with acquire
+ * semantics, so a reader also sees what the strand wrote before. Changing a node replaces its
+ * record in its slot, removing one leaves a tombstone (readers walk past it, so a concurrent
+ * lookup of a node further along the probe sequence never misses it), and growing or cleaning up
+ * builds a new array and publishes it through a volatile field. A reader that started on the
+ * old array sees the table as it was when it started: never a torn or partial state.
+ */
+final class NodeMap {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(NodeRecord[].class);
+
+    /** A removed entry: lookups continue past it, inserts may reuse it. */
+    private static final NodeRecord TOMBSTONE = NodeRecord.tombstone();
+
+    private static final int MIN_CAPACITY = 16;
+
+    private volatile NodeRecord[] table = new NodeRecord[MIN_CAPACITY];
+    /** {@code changes[i]} is the state change time of {@code table[i]}'s record. Strand only. */
+    private long[] changes = new long[MIN_CAPACITY];
+    /** Live entries. Strand only (read anywhere as an estimate). */
+    private volatile int size;
+    /** Live entries plus tombstones. Strand only. */
+    private int used;
+
+    /** The record of the named node, or null. Any thread. */
+    NodeRecord get(String name) {
+        NodeRecord[] t = table;
+        int mask = t.length - 1;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
+            if (r == null) {
+                return null;
+            }
+            if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+                return r;
+            }
+        }
+    }
+
+    /** When the named node's state last changed, as its holder saw it; 0 when unknown. Strand. */
+    long stateChange(String name) {
+        NodeRecord[] t = table;
+        int mask = t.length - 1;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            NodeRecord r = t[i];
+            if (r == null) {
+                return 0;
+            }
+            if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+                return changes[i];
+            }
+        }
+    }
+
+    /** True when the named node is in the table. Any thread. */
+    boolean containsKey(String name) {
+        return get(name) != null;
+    }
+
+    /** How many nodes. Any thread. */
+    int size() {
+        return size;
+    }
+
+    /** Puts a record and the time its state changed, replacing the one of the same name. Strand. */
+    void put(NodeRecord r, long stateChange) {
+        NodeRecord[] t = table;
+        int mask = t.length - 1;
+        int free = -1;
+        for (int i = slot(r.name, mask); ; i = (i + 1) & mask) {
+            NodeRecord cur = t[i];
+            if (cur == null) {
+                if (free < 0) {
+                    free = i;
+                    used++;
+                }
+                changes[free] = stateChange;
+                SLOT.setRelease(t, free, r);
+                size = size + 1;
+                if (used > t.length - (t.length >>> 2)) {
+                    rebuild();
+                }
+                return;
+            }
+            if (cur == TOMBSTONE) {
+                if (free < 0) {
+                    free = i;
+                }
+            } else if (cur.name == r.name || cur.name.equals(r.name)) {
+                changes[i] = stateChange;
+                SLOT.setRelease(t, i, r);
+                return;
+            }
+        }
+    }
+
+    /** Removes the named node; returns its record, or null. Strand. */
+    NodeRecord remove(String name) {
+        NodeRecord[] t = table;
+        int mask = t.length - 1;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            NodeRecord cur = t[i];
+            if (cur == null) {
+                return null;
+            }
+            if (cur != TOMBSTONE && (cur.name == name || cur.name.equals(name))) {
+                SLOT.setRelease(t, i, TOMBSTONE);
+                size = size - 1;
+                return cur;
+            }
+        }
+    }
+
+    /** Every record, in table order. Any thread. */
+    List<NodeRecord> values() {
+        NodeRecord[] t = table;
+        List<NodeRecord> out = new ArrayList<>(size);
+        for (int i = 0; i < t.length; i++) {
+            NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
+            if (r != null && r != TOMBSTONE) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A new array for the live entries, at most half full, without tombstones, published whole.
+     * Strand.
+     */
+    private void rebuild() {
+        NodeRecord[] old = table;
+        int capacity = MIN_CAPACITY;
+        while (capacity < 2 * size) {
+            capacity <<= 1;
+        }
+        NodeRecord[] t = new NodeRecord[capacity];
+        long[] c = new long[capacity];
+        int mask = capacity - 1;
+        for (int j = 0; j < old.length; j++) {
+            NodeRecord r = old[j];
+            if (r != null && r != TOMBSTONE) {
+                int i = slot(r.name, mask);
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = r;
+                c[i] = changes[j];
+            }
+        }
+        used = size;
+        changes = c;
+        // the volatile write publishes the filled array
+        table = t;
+    }
+
+    /** Fibonacci hashing of the name's (cached) hash: names that differ in their last letter spread out. */
+    private static int slot(String name, int mask) {
+        int h = name.hashCode() * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+}
