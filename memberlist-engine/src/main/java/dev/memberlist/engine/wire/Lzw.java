@@ -305,7 +305,8 @@ public final class Lzw {
                 int from = start[code];
                 int len = length[code];
                 if (limit - n < len) {
-                    throw new LimitExceededException("lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
+                    throw new LimitExceededException(
+                            "lzw: decompressed size exceeds the limit of " + maxOut + " bytes");
                 }
                 if (out.length - n < len + BLOCK) {
                     out = grow(out, n, len);
