@@ -805,9 +805,11 @@ public final class Config {
      * reaped, their last addresses (as Serf's reconnect does).
      *
      * <p>An address outlives its member: a crashed node's IP or port may be handed to a node of
-     * another cluster. So a reconnect first pings the address with the member's name (a node
-     * answers only pings for its own name, Go's nodes too), sends our state only when the member
-     * we expected answers, and merges only a reply that holds that member at that address.
+     * another cluster. So a reconnect first pings the address over TCP with the member's name (a
+     * node answers only pings for its own name, Go's nodes too, and a stream ack carries no
+     * gossip), sends our state only when the member we expected answers, flagged as a join so
+     * that the {@link MergeDelegate} on either side may refuse it, and merges only a reply that
+     * holds that member at that address.
      * Attempts that no one answered are counted in {@code memberlist.reconnect.unanswered}, replies
      * from someone else in {@code memberlist.reconnect.refused}. Where names
      * alone cannot tell two clusters apart (two StatefulSets that both name their pods

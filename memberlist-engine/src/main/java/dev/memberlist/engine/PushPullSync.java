@@ -123,15 +123,20 @@ final class PushPullSync {
         }
         // An address outlives its member: first ask whether the member we expect answers there
         // (a node acks only pings for its own name), and only then send our state, as a join,
-        // so that both sides' MergeDelegates may refuse. Not waited for.
-        m.probe
-                .ping(expected, target.socketAddress())
-                .whenComplete((rtt, e) -> {
-                    if (e != null) {
+        // so that both sides' MergeDelegates may refuse. The ping goes over TCP: a UDP ack
+        // carries the answering node's queued broadcasts, which would hand us its alive before
+        // any delegate was asked; a stream ack carries nothing else. Not waited for.
+        long deadline = m.strand.nanoTime() + m.config.getTcpTimeout().toNanos();
+        m.streams
+                .sendPingAndWaitForAck(target, m.newPing(m.nextSeqNo(), expected), deadline)
+                .thenCompose(acked -> {
+                    if (!Boolean.TRUE.equals(acked)) {
                         m.metrics.incrCounter("memberlist.reconnect.unanswered", 1);
+                        return CompletableFuture.<Void>failedFuture(
+                                new MemberlistException("reconnect: " + expected + " did not answer"));
                     }
+                    return pushPullNode(target, true, expected);
                 })
-                .thenCompose(rtt -> pushPullNode(target, true, expected))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         m.log.debug("{}: reconnect with dead {} failed: {}", m.name, target.name(), rootMessage(e));
