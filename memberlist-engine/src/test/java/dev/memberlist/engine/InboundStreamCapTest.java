@@ -43,14 +43,7 @@ class InboundStreamCapTest {
 
     private Memberlist node(String name, Metrics metrics, java.util.function.UnaryOperator<Config> more)
             throws IOException {
-        Memberlist m = Memberlist.create(more.apply(Config.lan()
-                .setName(name)
-                .setBindAddr("127.0.0.1")
-                .setAdvertiseAddr("127.0.0.1")
-                .setBindPort(0)
-                .setProbeInterval(Duration.ZERO)
-                .setGossipInterval(Duration.ZERO)
-                .setPushPullInterval(Duration.ZERO)
+        Memberlist m = Memberlist.create(more.apply(Loopback.quiet(name)
                 // the idle connections it keeps stay open for the whole test, however slow
                 .setTcpTimeout(Duration.ofSeconds(120))
                 .setMetrics(metrics)));
@@ -61,14 +54,7 @@ class InboundStreamCapTest {
     @Test
     void twoThousandIdleConnectionsAreShedAndCountedAndProbesStillGetAnswers() throws Exception {
         LongAdder shed = new LongAdder();
-        Metrics metrics = new Metrics() {
-            @Override
-            public void incrCounter(String name, double amount, String... tags) {
-                if (name.equals("memberlist.tcp.dropped") && List.of(tags).contains("shed")) {
-                    shed.increment();
-                }
-            }
-        };
+        Metrics metrics = Loopback.counting("memberlist.tcp.dropped", "shed", shed);
         Memberlist target = node("target", metrics);
         Memberlist prober = node("prober", new Tally());
         InetSocketAddress addr = target.advertiseAddress();
@@ -91,14 +77,7 @@ class InboundStreamCapTest {
     @Test
     void aPeerThatStopsReadingOurReplyIsCutOffAtTheDeadline() throws Exception {
         LongAdder replyTimeouts = new LongAdder();
-        Metrics metrics = new Metrics() {
-            @Override
-            public void incrCounter(String name, double amount, String... tags) {
-                if (name.equals("memberlist.tcp.dropped") && List.of(tags).contains("reply_timeout")) {
-                    replyTimeouts.increment();
-                }
-            }
-        };
+        Metrics metrics = Loopback.counting("memberlist.tcp.dropped", "reply_timeout", replyTimeouts);
         // a reply far bigger than the socket buffers: 16 MiB of state that does not compress
         byte[] state = new byte[16 << 20];
         new java.util.Random(1).nextBytes(state);

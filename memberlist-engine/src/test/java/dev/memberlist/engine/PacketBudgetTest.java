@@ -3,7 +3,6 @@ package dev.memberlist.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.memberlist.engine.metrics.Metrics;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.wire.Compound;
 import dev.memberlist.engine.wire.Compression;
@@ -53,23 +52,8 @@ class PacketBudgetTest {
     @Test
     void aDatagramThatInflatesPastItsBudgetIsDroppedAfterAMegabyte() throws Exception {
         LongAdder overBudget = new LongAdder();
-        m = Memberlist.create(Config.lan()
-                .setName("target")
-                .setBindAddr("127.0.0.1")
-                .setAdvertiseAddr("127.0.0.1")
-                .setBindPort(0)
-                .setProbeInterval(Duration.ZERO)
-                .setGossipInterval(Duration.ZERO)
-                .setPushPullInterval(Duration.ZERO)
-                .setMetrics(new Metrics() {
-                    @Override
-                    public void incrCounter(String name, double amount, String... tags) {
-                        if (name.equals("memberlist.udp.dropped")
-                                && List.of(tags).contains("budget")) {
-                            overBudget.increment();
-                        }
-                    }
-                }));
+        m = Memberlist.create(
+                Loopback.quiet("target").setMetrics(Loopback.counting("memberlist.udp.dropped", "budget", overBudget)));
         byte[] bomb = bomb();
         int claimed = (bomb.length / 6_000) * 8;
         assertThat(bomb.length).isLessThan(60_000);

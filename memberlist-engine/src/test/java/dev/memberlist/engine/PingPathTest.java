@@ -40,17 +40,7 @@ class PingPathTest {
     }
 
     private Memberlist node(String name, NodeDelegate delegate, PingDelegate ping) {
-        Config c = Config.lan()
-                .setName(name)
-                .setBindAddr("127.0.0.1")
-                .setAdvertiseAddr("127.0.0.1")
-                .setBindPort(0)
-                // nothing of its own in the way: the test drives every ping
-                .setProbeInterval(Duration.ZERO)
-                .setGossipInterval(Duration.ZERO)
-                .setPushPullInterval(Duration.ZERO)
-                .setDelegate(delegate)
-                .setPing(ping);
+        Config c = Loopback.quiet(name).setDelegate(delegate).setPing(ping);
         try {
             Memberlist m = Memberlist.create(c);
             nodes.add(m);

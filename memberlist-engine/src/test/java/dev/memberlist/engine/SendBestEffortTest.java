@@ -24,14 +24,7 @@ class SendBestEffortTest {
 
     @BeforeEach
     void start() throws Exception {
-        m = Memberlist.create(Config.lan()
-                .setName("sender")
-                .setBindAddr("127.0.0.1")
-                .setAdvertiseAddr("127.0.0.1")
-                .setBindPort(0)
-                .setProbeInterval(Duration.ZERO)
-                .setGossipInterval(Duration.ZERO)
-                .setPushPullInterval(Duration.ZERO));
+        m = Memberlist.create(Loopback.quiet("sender"));
         raw = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         raw.setSoTimeout(10_000);
     }
