@@ -11,7 +11,6 @@ import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.PushPull;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,8 +190,8 @@ final class PushPullSync {
         for (PushNodeState n : remote.nodes()) {
             if (n.name().equals(name)) {
                 InetSocketAddress at = a.socketAddress();
-                return n.port() == at.getPort()
-                        && Arrays.equals(n.addr(), at.getAddress().getAddress());
+                return NodeRecord.sameAddress(
+                        n.addr(), n.port(), at.getAddress().getAddress(), at.getPort());
             }
         }
         return false;
