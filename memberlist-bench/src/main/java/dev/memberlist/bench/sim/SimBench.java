@@ -14,7 +14,7 @@ import java.util.Locale;
  * machine for a seed; only the real time differs.
  *
  * <pre>
- * java -Xmx12g -jar memberlist-bench/target/memberlist-simbench.jar scale [--seed S] N...
+ * java -Xmx12g -jar memberlist-bench/target/memberlist-simbench.jar scale [--seed S] [--no-compression] N...
  * java -jar memberlist-bench/target/memberlist-simbench.jar lifeguard [--nodes 25] [--seeds 1,2,3,4]
  *     [--delays 1500,5000,6000,8000] [--seconds 120]
  * </pre>
@@ -44,10 +44,13 @@ public final class SimBench {
 
     private static void scale(String[] args) {
         long seed = 1;
+        boolean compression = true;
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seed")) {
                 seed = Long.parseLong(args[++i]);
+            } else if (args[i].equals("--no-compression")) {
+                compression = false;
             } else {
                 sizes.add(Integer.parseInt(args[i]));
             }
@@ -56,15 +59,16 @@ public final class SimBench {
             sizes = List.of(1000, 2000, 5000);
         }
         System.out.printf(
-                "seed %d, LAN profile, joins into node 0 every 10 ms; %s, %d cores, max heap %d MB%n",
+                "seed %d, LAN profile%s, joins into node 0 every 10 ms; %s, %d cores, max heap %d MB%n",
                 seed,
+                compression ? "" : " without compression",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         List<String> rows = new ArrayList<>();
         for (int n : sizes) {
             ScaleScenario.Bounds b = ScaleScenario.Bounds.of(Config.lan(), n);
-            ScaleScenario.Result r = ScaleScenario.run(seed, n, line -> System.out.println("  " + line));
+            ScaleScenario.Result r = ScaleScenario.run(seed, n, compression, line -> System.out.println("  " + line));
             System.out.println("  " + b);
             // exact counts: two runs of one seed that print the same line took the same path
             System.out.println("  fingerprint: tasks " + r.tasks() + ", traffic " + r.traffic());

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * needs no locks.
  *
  * <p>Two implementations: {@link Strand} (a serial strand over the JVM's shared protocol pool,
- * the system clock) and the schedulers of a {@link Simulation} (virtual time, one thread for
- * thousands of nodes, deterministic for a given seed).
+ * the system clock) and the schedulers of a {@code Simulation}, in the memberlist-test artifact
+ * (virtual time, one thread for thousands of nodes, deterministic for a given seed).
  */
 public interface Scheduler extends Executor {
     /** Monotonic time in nanoseconds, for intervals and timeouts. */

@@ -48,7 +48,8 @@ public final class Ports {
     /** The kernel's first ephemeral port (Linux), or IANA's 49152 where it cannot be read. */
     private static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
             int low = Integer.parseInt(range.split("\\s+")[0]);
             return Math.max(LOWEST + 1000, low);
         } catch (IOException | RuntimeException e) {
