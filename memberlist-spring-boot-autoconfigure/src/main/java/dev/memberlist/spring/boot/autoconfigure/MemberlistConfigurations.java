@@ -2,17 +2,10 @@ package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.Memberlist;
-import dev.memberlist.engine.Node;
-import dev.memberlist.engine.delegate.AliveDelegate;
-import dev.memberlist.engine.delegate.CompositeDelegate;
-import dev.memberlist.engine.delegate.ConflictDelegate;
-import dev.memberlist.engine.delegate.EventDelegate;
-import dev.memberlist.engine.delegate.MergeDelegate;
-import dev.memberlist.engine.delegate.NodeDelegate;
-import dev.memberlist.engine.delegate.PingDelegate;
-import java.util.List;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import dev.memberlist.spring.boot.MemberlistBroadcaster;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -25,7 +18,11 @@ import org.springframework.context.annotation.Configuration;
  */
 abstract class MemberlistConfigurations {
 
-    private static final Log logger = LogFactory.getLog(MemberlistConfigurations.class);
+    /**
+     * Room a gossip packet keeps for the protocol around a user broadcast: the compound and
+     * user-message headers, a CRC, encryption's version, nonce and tag, and the longest label.
+     */
+    private static final int BROADCAST_FRAMING = 320;
 
     private MemberlistConfigurations() {}
 
@@ -39,7 +36,25 @@ abstract class MemberlistConfigurations {
         }
     }
 
+    /** The application defined its own {@link Memberlist}: start and stop it, nothing more. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(Memberlist.class)
+    static class ApplicationNodeConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MemberlistNode memberlistNode(Memberlist memberlist, MemberlistProperties properties) {
+            return new MemberlistNode(
+                    memberlist,
+                    properties.getSeeds(),
+                    properties.getJoinTimeout(),
+                    properties.getJoinRetryInterval(),
+                    properties.getLeaveTimeout());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(Memberlist.class)
     static class NodeConfiguration {
 
         @Bean
@@ -50,121 +65,48 @@ abstract class MemberlistConfigurations {
 
         @Bean
         @ConditionalOnMissingBean
-        Memberlist memberlist(
-                Config memberlistConfig,
-                MemberlistProperties properties,
-                MemberlistEventPublisher eventPublisher,
-                ObjectProvider<NodeDelegate> nodeDelegates,
-                ObjectProvider<EventDelegate> eventDelegates,
-                ObjectProvider<ConflictDelegate> conflictDelegates,
-                ObjectProvider<MergeDelegate> mergeDelegates,
-                ObjectProvider<AliveDelegate> aliveDelegates,
-                ObjectProvider<PingDelegate> pingDelegates,
-                ObjectProvider<MemberlistConfigCustomizer> customizers) {
-            // the Config bean may be the application's: change a copy
-            Config config = memberlistConfig.copy();
-            CompositeDelegate.Builder delegates = CompositeDelegate.builder();
-            NodeDelegate userNode =
-                    singleNodeDelegate(nodeDelegates.orderedStream().toList(), config.getDelegate());
-            delegates.node(
-                    new MemberlistNodeDelegate(MemberTags.encode(properties.getTags()), userNode, eventPublisher));
-            // Spring events first: a failing delegate must not cost the listeners their event
-            delegates.event(eventPublisher.eventDelegate());
-            if (config.getEvents() != null) {
-                delegates.event(isolated(config.getEvents()));
-            }
-            eventDelegates.orderedStream().forEach((d) -> delegates.event(isolated(d)));
-            if (config.getConflict() != null) {
-                delegates.conflict(config.getConflict());
-            }
-            conflictDelegates.orderedStream().forEach(delegates::conflict);
-            // merge and alive delegates veto by throwing: they are not isolated
-            if (config.getMerge() != null) {
-                delegates.merge(config.getMerge());
-            }
-            mergeDelegates.orderedStream().forEach(delegates::merge);
-            if (config.getAlive() != null) {
-                delegates.alive(config.getAlive());
-            }
-            aliveDelegates.orderedStream().forEach(delegates::alive);
-            if (config.getPing() != null) {
-                delegates.ping(config.getPing());
-            }
-            pingDelegates.orderedStream().forEach(delegates::ping);
-            CompositeDelegate composite = delegates.build();
-            config.setDelegate(composite);
-            config.setEvents(composite);
-            config.setConflict(composite.hasConflicts() ? composite : null);
-            config.setMerge(composite.hasMerges() ? composite : null);
-            config.setAlive(composite.hasAlives() ? composite : null);
-            config.setPing(composite.hasPings() ? composite : null);
-            customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
-            Memberlist memberlist;
-            try {
-                memberlist = Memberlist.prepare(config);
-            } catch (IllegalArgumentException ex) {
-                throw new MemberlistStartupException(
-                        "Invalid memberlist configuration: " + ex.getMessage(),
-                        PropertiesConfigFactory.propertyFor(ex),
-                        ex);
-            }
-            eventPublisher.bind(memberlist);
-            return memberlist;
+        MemberlistTags memberlistTags(MemberlistProperties properties, Config memberlistConfig) {
+            return new MemberlistTags(properties.getTags(), memberlistConfig.getMetaMaxSize());
         }
-
-        private static NodeDelegate singleNodeDelegate(List<NodeDelegate> beans, NodeDelegate fromConfig) {
-            if (beans.size() > 1) {
-                throw new IllegalStateException("memberlist: at most one NodeDelegate bean may be defined, "
-                        + "since metadata and user state have one owner; found " + beans.size());
-            }
-            return beans.isEmpty() ? fromConfig : beans.get(0);
-        }
-
-        /** Keeps one failing listener from robbing the others of the event. */
-        private static EventDelegate isolated(EventDelegate delegate) {
-            return new EventDelegate() {
-                @Override
-                public void notifyJoin(Node node) {
-                    run(() -> delegate.notifyJoin(node));
-                }
-
-                @Override
-                public void notifyLeave(Node node) {
-                    run(() -> delegate.notifyLeave(node));
-                }
-
-                @Override
-                public void notifyUpdate(Node node) {
-                    run(() -> delegate.notifyUpdate(node));
-                }
-
-                private void run(Runnable call) {
-                    try {
-                        call.run();
-                    } catch (RuntimeException ex) {
-                        logger.warn(
-                                "memberlist: EventDelegate "
-                                        + delegate.getClass().getName() + " failed",
-                                ex);
-                    }
-                }
-            };
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnSingleCandidate(Memberlist.class)
-    static class LifecycleConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        MemberlistLifecycle memberlistLifecycle(Memberlist memberlist, MemberlistProperties properties) {
-            return new MemberlistLifecycle(
-                    memberlist,
+        MemberlistBroadcaster memberlistBroadcaster(Config memberlistConfig) {
+            return new MemberlistBroadcaster(
+                    memberlistConfig.getRetransmitMult(), memberlistConfig.getUdpBufferSize() - BROADCAST_FRAMING);
+        }
+
+        @Bean
+        MemberlistFactory memberlistFactory(
+                Config memberlistConfig,
+                MemberlistTags tags,
+                MemberlistBroadcaster broadcaster,
+                MemberlistEventPublisher eventPublisher,
+                ListableBeanFactory beanFactory,
+                ObjectProvider<MemberlistConfigCustomizer> customizers) {
+            return new MemberlistFactory(memberlistConfig, tags, broadcaster, eventPublisher, beanFactory, customizers);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        MemberlistNode memberlistNode(
+                MemberlistFactory factory,
+                MemberlistProperties properties,
+                MemberlistTags tags,
+                MemberlistBroadcaster broadcaster) {
+            MemberlistNode node = new MemberlistNode(
+                    factory.get(),
                     properties.getSeeds(),
                     properties.getJoinTimeout(),
                     properties.getJoinRetryInterval(),
                     properties.getLeaveTimeout());
+            node.attach(tags, broadcaster);
+            return node;
+        }
+
+        @Bean
+        Memberlist memberlist(MemberlistNode node) {
+            return node.getMemberlist();
         }
     }
 }

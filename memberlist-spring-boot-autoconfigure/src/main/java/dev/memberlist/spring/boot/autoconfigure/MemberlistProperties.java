@@ -2,6 +2,7 @@ package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.security.Keyring;
+import dev.memberlist.spring.boot.MemberlistTags;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -655,7 +656,7 @@ public class MemberlistProperties implements Validator {
             return;
         }
         int limit = (p.metaMaxSize != null) ? p.metaMaxSize : Config.META_MAX_SIZE;
-        int size = MemberTags.encode(p.tags).length;
+        int size = MemberlistTags.encode(p.tags).length;
         if (size > limit) {
             reject(errors, "tags", "encode to " + size + " bytes, more than meta-max-size (" + limit + ")");
         }

@@ -3,12 +3,12 @@ package dev.memberlist.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.Memberlist;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
 import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpointAutoConfiguration;
 import dev.memberlist.spring.boot.autoconfigure.health.MemberlistHealthContributorAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.health.MemberlistHealthIndicator;
-import dev.memberlist.spring.boot.autoconfigure.metrics.MemberlistMeterBinder;
 import dev.memberlist.spring.boot.autoconfigure.metrics.MemberlistMetricsAutoConfiguration;
+import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
+import dev.memberlist.spring.boot.metrics.MemberlistMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

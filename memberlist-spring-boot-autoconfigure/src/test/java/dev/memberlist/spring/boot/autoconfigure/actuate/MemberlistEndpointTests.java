@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.interop.Ports;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint.MemberDescriptor;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint.MemberlistDescriptor;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint.MemberDescriptor;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint.MemberlistDescriptor;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.interop.Ports;
+import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
+import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class MemberlistHealthIndicatorTests {
             this.contextRunner
                     .withPropertyValues("memberlist.name=second", "memberlist.seeds=127.0.0.1:" + port)
                     .run((second) -> {
-                        assertThat(second.getBean(MemberlistLifecycle.class).isJoined())
+                        assertThat(second.getBean(MemberlistNode.class).isJoined())
                                 .isTrue();
                         Health health =
                                 second.getBean(MemberlistHealthIndicator.class).health();
@@ -92,7 +93,7 @@ class MemberlistHealthIndicatorTests {
     @Test
     void downAfterLeave() {
         this.contextRunner.run((context) -> {
-            context.getBean(MemberlistLifecycle.class).leave();
+            context.getBean(MemberlistNode.class).leave();
             Health health = context.getBean(MemberlistHealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.getDetails())

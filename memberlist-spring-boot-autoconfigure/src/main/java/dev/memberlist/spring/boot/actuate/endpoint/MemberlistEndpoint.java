@@ -1,17 +1,17 @@
-package dev.memberlist.spring.boot.autoconfigure.actuate;
+package dev.memberlist.spring.boot.actuate.endpoint;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.MemberlistException;
 import dev.memberlist.engine.Node;
-import dev.memberlist.spring.boot.autoconfigure.MemberTags;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -26,29 +26,24 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "memberlist")
 public class MemberlistEndpoint {
 
-    private final Memberlist memberlist;
+    private final MemberlistNode node;
 
-    private final MemberlistLifecycle lifecycle;
-
-    /**
-     * @param memberlist the node
-     * @param lifecycle its lifecycle, or null when the application manages the node itself
-     */
-    public MemberlistEndpoint(Memberlist memberlist, MemberlistLifecycle lifecycle) {
-        this.memberlist = memberlist;
-        this.lifecycle = lifecycle;
+    /** @param node the node */
+    public MemberlistEndpoint(MemberlistNode node) {
+        this.node = node;
     }
 
     /** The local node, its health score and every known node, sorted by name. */
     @ReadOperation
     public MemberlistDescriptor memberlist() {
-        List<MemberDescriptor> members = this.memberlist.nodes().stream()
+        Memberlist memberlist = this.node.getMemberlist();
+        List<MemberDescriptor> members = memberlist.nodes().stream()
                 .sorted(Comparator.comparing(Node::name))
                 .map(MemberDescriptor::of)
                 .toList();
-        Node local = this.memberlist.localNode();
+        Node local = memberlist.localNode();
         return new MemberlistDescriptor(
-                (local != null) ? MemberDescriptor.of(local) : null, this.memberlist.getHealthScore(), members);
+                (local != null) ? MemberDescriptor.of(local) : null, memberlist.getHealthScore(), members);
     }
 
     /**
@@ -62,7 +57,7 @@ public class MemberlistEndpoint {
     @WriteOperation
     public JoinDescriptor join(List<String> seeds) {
         try {
-            int contacted = (this.lifecycle != null) ? this.lifecycle.join(seeds) : this.memberlist.join(seeds);
+            int contacted = this.node.join(seeds);
             return new JoinDescriptor(contacted, null);
         } catch (MemberlistException | IllegalStateException ex) {
             return new JoinDescriptor(0, ex.getMessage());
@@ -72,13 +67,8 @@ public class MemberlistEndpoint {
     /** Leaves the cluster gracefully and shuts the node down; the application goes on running. */
     @DeleteOperation
     public LeaveDescriptor leave() {
-        if (this.lifecycle != null) {
-            this.lifecycle.leave();
-        } else {
-            this.memberlist.leave(Duration.ofSeconds(5));
-            this.memberlist.shutdown();
-        }
-        return new LeaveDescriptor(this.memberlist.hasLeft());
+        this.node.leave();
+        return new LeaveDescriptor(this.node.getMemberlist().hasLeft());
     }
 
     /**
@@ -88,7 +78,8 @@ public class MemberlistEndpoint {
      * @param healthScore Lifeguard's health score of the local node, 0 is healthy
      * @param members every known node, sorted by name
      */
-    public record MemberlistDescriptor(MemberDescriptor local, int healthScore, List<MemberDescriptor> members)
+    public record MemberlistDescriptor(
+            @Nullable MemberDescriptor local, int healthScore, List<MemberDescriptor> members)
             implements OperationResponseBody {}
 
     /**
@@ -105,16 +96,16 @@ public class MemberlistEndpoint {
      */
     public record MemberDescriptor(
             String name,
-            String address,
+            @Nullable String address,
             int port,
             String state,
             long incarnation,
-            Map<String, String> tags,
-            String meta,
+            @Nullable Map<String, String> tags,
+            @Nullable String meta,
             ProtocolDescriptor protocol) {
 
         static MemberDescriptor of(Node node) {
-            Optional<Map<String, String>> tags = MemberTags.decode(node.meta());
+            Optional<Map<String, String>> tags = MemberlistTags.decode(node.meta());
             InetAddress ip = node.inetAddress();
             return new MemberDescriptor(
                     node.name(),
@@ -148,7 +139,7 @@ public class MemberlistEndpoint {
      * @param contacted how many seeds answered
      * @param error why none did, or null
      */
-    public record JoinDescriptor(int contacted, String error) implements OperationResponseBody {}
+    public record JoinDescriptor(int contacted, @Nullable String error) implements OperationResponseBody {}
 
     /**
      * The answer to a leave.

@@ -1,4 +1,4 @@
-package dev.memberlist.spring.boot.autoconfigure;
+package dev.memberlist.spring.boot;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.MemberlistException;
@@ -14,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts and stops the {@link Memberlist} node with the application context.
+ * The application's memberlist node: the engine {@link Memberlist} it runs, started and
+ * stopped with the application context, whether it joined its cluster, and joining and
+ * leaving on demand. Health, the endpoint, {@link MemberlistTags} and {@link
+ * MemberlistBroadcaster} reach the node through it.
  *
  * <p>Start binds the node, then joins the seeds: start-up waits for the first attempt at most
  * {@code join-timeout}; while no seed has answered, joining is retried in the background every
@@ -28,9 +32,9 @@ import org.springframework.context.SmartLifecycle;
  * <p>It runs in the last {@link #getPhase() phase}: the node joins once everything else (a web
  * server, for example) has started, and leaves before anything else stops.
  */
-public class MemberlistLifecycle implements SmartLifecycle {
+public class MemberlistNode implements SmartLifecycle {
 
-    private static final Log logger = LogFactory.getLog(MemberlistLifecycle.class);
+    private static final Log logger = LogFactory.getLog(MemberlistNode.class);
 
     private final Memberlist memberlist;
 
@@ -46,7 +50,7 @@ public class MemberlistLifecycle implements SmartLifecycle {
 
     private volatile boolean joined;
 
-    private volatile ScheduledExecutorService joiner;
+    private volatile @Nullable ScheduledExecutorService joiner;
 
     private volatile int failedJoins;
 
@@ -57,7 +61,7 @@ public class MemberlistLifecycle implements SmartLifecycle {
      * @param joinRetryInterval how often joining is retried while no seed answered
      * @param leaveTimeout how long stop waits for the leave to be gossiped
      */
-    public MemberlistLifecycle(
+    public MemberlistNode(
             Memberlist memberlist,
             List<String> seeds,
             Duration joinTimeout,
@@ -77,15 +81,13 @@ public class MemberlistLifecycle implements SmartLifecycle {
                 this.memberlist.start();
             } catch (IllegalArgumentException ex) {
                 // the engine checks the metadata only now, when it first announces the node
-                throw new MemberlistStartupException(
-                        "Invalid memberlist configuration: " + ex.getMessage(),
-                        PropertiesConfigFactory.propertyFor(ex),
-                        ex);
+                // the failure analyzer names the property from the engine's exception
+                throw new MemberlistStartupException("Invalid memberlist configuration: " + ex.getMessage(), null, ex);
             } catch (IOException | RuntimeException ex) {
                 throw new MemberlistStartupException(
                         "memberlist node '" + this.memberlist.name() + "' could not bind: " + ex.getMessage()
                                 + " (memberlist.bind-address, memberlist.bind-port)",
-                        "memberlist.bind-port",
+                        null,
                         ex);
             }
         }
@@ -217,8 +219,23 @@ public class MemberlistLifecycle implements SmartLifecycle {
         return this.seeds;
     }
 
-    /** The node. */
+    /** The engine node. */
     public Memberlist getMemberlist() {
         return this.memberlist;
+    }
+
+    /**
+     * Lets the tags and the broadcaster reach the node.
+     *
+     * @param tags the node's tags, or null when it has none
+     * @param broadcaster its broadcaster, or null
+     */
+    public void attach(@Nullable MemberlistTags tags, @Nullable MemberlistBroadcaster broadcaster) {
+        if (tags != null) {
+            tags.attach(this::getMemberlist);
+        }
+        if (broadcaster != null) {
+            broadcaster.attach(this::getMemberlist);
+        }
     }
 }

@@ -1,9 +1,9 @@
-package dev.memberlist.spring.boot.autoconfigure.health;
+package dev.memberlist.spring.boot.health;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
+import dev.memberlist.spring.boot.MemberlistNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,44 +24,38 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class MemberlistHealthIndicator extends AbstractHealthIndicator {
 
-    private final Memberlist memberlist;
+    private final MemberlistNode node;
 
-    private final MemberlistLifecycle lifecycle;
-
-    /**
-     * @param memberlist the node
-     * @param lifecycle its lifecycle, which knows whether a join succeeded; null when the
-     *     application manages the node itself, which then counts as joined while running
-     */
-    public MemberlistHealthIndicator(Memberlist memberlist, MemberlistLifecycle lifecycle) {
+    /** @param node the node */
+    public MemberlistHealthIndicator(MemberlistNode node) {
         super("memberlist health check failed");
-        this.memberlist = memberlist;
-        this.lifecycle = lifecycle;
+        this.node = node;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        builder.withDetail("name", this.memberlist.name());
-        if (this.memberlist.isShutdown() || this.memberlist.hasLeft()) {
-            builder.down().withDetail("reason", this.memberlist.hasLeft() ? "left the cluster" : "shut down");
+        Memberlist memberlist = this.node.getMemberlist();
+        builder.withDetail("name", memberlist.name());
+        if (memberlist.isShutdown() || memberlist.hasLeft()) {
+            builder.down().withDetail("reason", memberlist.hasLeft() ? "left the cluster" : "shut down");
             return;
         }
-        if (!this.memberlist.isRunning()) {
+        if (!memberlist.isRunning()) {
             builder.down().withDetail("reason", "not started");
             return;
         }
-        Node local = this.memberlist.localNode();
+        Node local = memberlist.localNode();
         if (local != null) {
             builder.withDetail("address", local.address());
         }
         Map<String, Integer> members = new LinkedHashMap<>();
-        Map<NodeState, Integer> counts = this.memberlist.stateCounts();
+        Map<NodeState, Integer> counts = memberlist.stateCounts();
         for (NodeState state : NodeState.values()) {
             members.put(state.name().toLowerCase(Locale.ROOT), counts.getOrDefault(state, 0));
         }
-        builder.withDetail("members", members).withDetail("healthScore", this.memberlist.getHealthScore());
-        if (this.lifecycle != null && !this.lifecycle.isJoined()) {
-            builder.down().withDetail("reason", "no seed answered yet").withDetail("seeds", this.lifecycle.getSeeds());
+        builder.withDetail("members", members).withDetail("healthScore", memberlist.getHealthScore());
+        if (!this.node.isJoined()) {
+            builder.down().withDetail("reason", "no seed answered yet").withDetail("seeds", this.node.getSeeds());
             return;
         }
         builder.up();
