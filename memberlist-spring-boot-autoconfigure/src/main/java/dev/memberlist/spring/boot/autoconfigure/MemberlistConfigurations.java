@@ -5,13 +5,17 @@ import dev.memberlist.engine.Memberlist;
 import dev.memberlist.spring.boot.MemberlistBroadcaster;
 import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.MemberlistTags;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 
 /**
  * Configurations imported by {@link MemberlistAutoConfiguration}, in this order.
@@ -25,6 +29,19 @@ abstract class MemberlistConfigurations {
     private static final int BROADCAST_FRAMING = 320;
 
     private MemberlistConfigurations() {}
+
+    static MemberlistNode node(
+            Supplier<Memberlist> factory, MemberlistProperties properties, ApplicationEventPublisher eventPublisher) {
+        MemberlistNode node = new MemberlistNode(
+                factory,
+                properties.getSeeds(),
+                properties.getJoinTimeout(),
+                properties.getJoinRetryInterval(),
+                properties.getLeaveTimeout());
+        node.setJoinFailFast(properties.isJoinFailFast());
+        node.setEventPublisher(eventPublisher);
+        return node;
+    }
 
     @Configuration(proxyBeanMethods = false)
     static class ConfigConfiguration {
@@ -43,13 +60,18 @@ abstract class MemberlistConfigurations {
 
         @Bean
         @ConditionalOnMissingBean
-        MemberlistNode memberlistNode(Memberlist memberlist, MemberlistProperties properties) {
-            return new MemberlistNode(
-                    memberlist,
-                    properties.getSeeds(),
-                    properties.getJoinTimeout(),
-                    properties.getJoinRetryInterval(),
-                    properties.getLeaveTimeout());
+        MemberlistNode memberlistNode(
+                Memberlist memberlist, MemberlistProperties properties, ApplicationEventPublisher eventPublisher) {
+            AtomicBoolean given = new AtomicBoolean();
+            Supplier<Memberlist> theApplications = () -> {
+                if (given.getAndSet(true)) {
+                    throw new IllegalStateException(
+                            "The application's own Memberlist bean cannot run again once "
+                                    + "stopped; define a Config bean instead, and the starter creates a fresh node at each start");
+                }
+                return memberlist;
+            };
+            return node(theApplications, properties, eventPublisher);
         }
     }
 
@@ -93,18 +115,20 @@ abstract class MemberlistConfigurations {
                 MemberlistFactory factory,
                 MemberlistProperties properties,
                 MemberlistTags tags,
-                MemberlistBroadcaster broadcaster) {
-            MemberlistNode node = new MemberlistNode(
-                    factory.get(),
-                    properties.getSeeds(),
-                    properties.getJoinTimeout(),
-                    properties.getJoinRetryInterval(),
-                    properties.getLeaveTimeout());
+                MemberlistBroadcaster broadcaster,
+                ApplicationEventPublisher eventPublisher) {
+            MemberlistNode node = node(factory, properties, eventPublisher);
             node.attach(tags, broadcaster);
             return node;
         }
 
+        /**
+         * The node running now. Prototype, because after the context is stopped and started it
+         * is a fresh node: every lookup returns the live one, while a reference injected earlier
+         * keeps the old one ({@link MemberlistNode#getMemberlist()} is always current).
+         */
         @Bean
+        @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
         Memberlist memberlist(MemberlistNode node) {
             return node.getMemberlist();
         }

@@ -67,6 +67,12 @@ public class MemberlistProperties implements Validator {
     /** How often joining is retried in the background while no seed has answered. */
     private Duration joinRetryInterval = Duration.ofSeconds(5);
 
+    /**
+     * Whether start-up fails when no seed answers within join-timeout, rather than carrying on
+     * alone and retrying in the background.
+     */
+    private boolean joinFailFast;
+
     /** How long to wait for the leave message to be gossiped when the node stops. */
     private Duration leaveTimeout = Duration.ofSeconds(5);
 
@@ -264,6 +270,14 @@ public class MemberlistProperties implements Validator {
 
     public void setJoinRetryInterval(Duration joinRetryInterval) {
         this.joinRetryInterval = joinRetryInterval;
+    }
+
+    public boolean isJoinFailFast() {
+        return this.joinFailFast;
+    }
+
+    public void setJoinFailFast(boolean joinFailFast) {
+        this.joinFailFast = joinFailFast;
     }
 
     public Duration getLeaveTimeout() {

@@ -17,6 +17,13 @@ class MemberlistStartupFailureAnalyzer extends AbstractFailureAnalyzer<Memberlis
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, MemberlistStartupException cause) {
         String property = (cause.getProperty() != null) ? cause.getProperty() : propertyOf(cause.getCause());
+        if ("memberlist.join-fail-fast".equals(property)) {
+            return new FailureAnalysis(
+                    cause.getMessage(),
+                    "Make a seed in 'memberlist.seeds' reachable, raise 'memberlist.join-timeout', or set "
+                            + "'memberlist.join-fail-fast' to false to start alone and go on joining in the background.",
+                    cause);
+        }
         String action = (property != null)
                 ? "Update the '" + property + "' property, or the MemberlistConfigCustomizer bean that sets it."
                 : "Check the memberlist.* properties and any MemberlistConfigCustomizer beans.";
