@@ -96,6 +96,8 @@ public class MemberlistProperties implements Validator {
 
     private final Encryption encryption = new Encryption();
 
+    private final Health health = new Health();
+
     /** Failure detection period. Defaults to the profile's. */
     private Duration probeInterval;
 
@@ -318,6 +320,10 @@ public class MemberlistProperties implements Validator {
 
     public void setCompression(boolean compression) {
         this.compression = compression;
+    }
+
+    public Health getHealth() {
+        return this.health;
     }
 
     public Encryption getEncryption() {
@@ -556,6 +562,40 @@ public class MemberlistProperties implements Validator {
     }
 
     /**
+     * What the {@code memberlist} health indicator reports.
+     */
+    public static class Health {
+
+        /**
+         * Whether a node still trying to join its seeds is DOWN rather than UNKNOWN.
+         */
+        private boolean requireJoin;
+
+        /**
+         * Lifeguard health score (0 is healthy, up to awareness-max-multiplier - 1) from which
+         * the node reports itself DOWN as locally degraded: slow to answer, or missing acks.
+         * Unset: the score is shown but never changes the status.
+         */
+        private Integer healthScoreThreshold;
+
+        public boolean isRequireJoin() {
+            return this.requireJoin;
+        }
+
+        public void setRequireJoin(boolean requireJoin) {
+            this.requireJoin = requireJoin;
+        }
+
+        public Integer getHealthScoreThreshold() {
+            return this.healthScoreThreshold;
+        }
+
+        public void setHealthScoreThreshold(Integer healthScoreThreshold) {
+            this.healthScoreThreshold = healthScoreThreshold;
+        }
+    }
+
+    /**
      * Encryption of all traffic with AES-GCM, compatible with Go memberlist's keyring.
      */
     public static class Encryption {
@@ -628,6 +668,7 @@ public class MemberlistProperties implements Validator {
         range(errors, "suspicionMaxTimeoutMult", p.suspicionMaxTimeoutMult, 1, Integer.MAX_VALUE);
         range(errors, "retransmitMult", p.retransmitMult, 1, Integer.MAX_VALUE);
         range(errors, "awarenessMaxMultiplier", p.awarenessMaxMultiplier, 1, Integer.MAX_VALUE);
+        range(errors, "health.healthScoreThreshold", p.health.healthScoreThreshold, 1, Integer.MAX_VALUE);
         range(errors, "protocolVersion", p.protocolVersion, Config.PROTOCOL_VERSION_MIN, Config.PROTOCOL_VERSION_MAX);
         range(errors, "udpBufferSize", p.udpBufferSize, 64, 65507);
         range(errors, "metaMaxSize", p.metaMaxSize, 0, 65535);

@@ -3,6 +3,7 @@ package dev.memberlist.spring.boot.autoconfigure.health;
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
+import dev.memberlist.spring.boot.autoconfigure.MemberlistProperties;
 import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -25,7 +26,10 @@ public final class MemberlistHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnEnabledHealthIndicator("memberlist")
     @ConditionalOnMissingBean(name = {"memberlistHealthIndicator", "memberlistHealthContributor"})
-    MemberlistHealthIndicator memberlistHealthIndicator(MemberlistNode node) {
-        return new MemberlistHealthIndicator(node);
+    MemberlistHealthIndicator memberlistHealthIndicator(MemberlistNode node, MemberlistProperties properties) {
+        return new MemberlistHealthIndicator(
+                node,
+                properties.getHealth().isRequireJoin(),
+                properties.getHealth().getHealthScoreThreshold());
     }
 }

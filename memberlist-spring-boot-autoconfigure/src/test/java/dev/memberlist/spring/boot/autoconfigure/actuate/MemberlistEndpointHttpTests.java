@@ -97,7 +97,7 @@ class MemberlistEndpointHttpTests {
                     .body(JSON);
             assertThat(join).containsEntry("contacted", 2).doesNotContainKey("error");
 
-            // DELETE leaves: Go hears it as a leave, health goes DOWN
+            // DELETE leaves: Go hears it as a leave, health goes OUT_OF_SERVICE
             Map<String, Object> leave =
                     http.delete().uri("/actuator/memberlist").retrieve().body(JSON);
             assertThat(leave).containsEntry("left", true);
@@ -106,7 +106,7 @@ class MemberlistEndpointHttpTests {
                     .uri("/actuator/health/memberlist")
                     .exchange(
                             (request, response) -> new String(response.getBody().readAllBytes()));
-            assertThat(down).contains("\"DOWN\"").contains("left the cluster");
+            assertThat(down).contains("\"OUT_OF_SERVICE\"").contains("left the cluster");
         }
     }
 
