@@ -3,6 +3,7 @@ package dev.memberlist.spring.boot;
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.MemberlistException;
 import dev.memberlist.engine.Node;
+import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.spring.boot.event.MemberlistJoinedEvent;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,6 +71,10 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
 
     private @Nullable ApplicationEventPublisher eventPublisher;
 
+    private @Nullable Keyring keyring;
+
+    private String label = "";
+
     private volatile @Nullable Memberlist current;
 
     private volatile boolean running;
@@ -116,6 +121,29 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
     /** Where {@link MemberlistJoinedEvent}s go; none are published without one. */
     public void setEventPublisher(@Nullable ApplicationEventPublisher eventPublisher) {
         this.eventPublisher = eventPublisher;
+    }
+
+    /**
+     * The keyring every node this object runs encrypts with, shared with the engine so that
+     * keys installed at runtime take effect at once and outlive a restart.
+     */
+    public void setKeyring(@Nullable Keyring keyring) {
+        this.keyring = keyring;
+    }
+
+    /** The shared keyring, or null when traffic is not encrypted (or the node is the application's own). */
+    public @Nullable Keyring getKeyring() {
+        return this.keyring;
+    }
+
+    /** The cluster label the nodes are configured with. */
+    public void setLabel(String label) {
+        this.label = label;
+    }
+
+    /** The cluster label, empty for none. */
+    public String getLabel() {
+        return this.label;
     }
 
     /**

@@ -119,6 +119,8 @@ abstract class MemberlistConfigurations {
                 ApplicationEventPublisher eventPublisher) {
             MemberlistNode node = node(factory, properties, eventPublisher);
             node.attach(tags, broadcaster);
+            node.setKeyring(factory.config().getKeyring());
+            node.setLabel(factory.config().getLabel());
             return node;
         }
 

@@ -2,8 +2,10 @@ package dev.memberlist.spring.boot.autoconfigure.actuate;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
 import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,7 +27,7 @@ public final class MemberlistEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    MemberlistEndpoint memberlistEndpoint(MemberlistNode node) {
-        return new MemberlistEndpoint(node);
+    MemberlistEndpoint memberlistEndpoint(MemberlistNode node, ObjectProvider<MemberlistTags> tags) {
+        return new MemberlistEndpoint(node, tags.getIfAvailable());
     }
 }
