@@ -1,12 +1,12 @@
 package dev.memberlist.sample;
 
 import dev.memberlist.engine.Node;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberFailedEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberJoinedEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberLeftEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberMessageEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberUpdatedEvent;
+import dev.memberlist.spring.boot.event.MemberEvent;
+import dev.memberlist.spring.boot.event.MemberFailedEvent;
+import dev.memberlist.spring.boot.event.MemberJoinedEvent;
+import dev.memberlist.spring.boot.event.MemberLeftEvent;
+import dev.memberlist.spring.boot.event.MemberMessageEvent;
+import dev.memberlist.spring.boot.event.MemberUpdatedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;

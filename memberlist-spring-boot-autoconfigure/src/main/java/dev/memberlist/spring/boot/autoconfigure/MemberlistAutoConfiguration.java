@@ -1,6 +1,9 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Memberlist;
+import dev.memberlist.spring.boot.MemberlistBroadcaster;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,7 +15,8 @@ import org.springframework.context.annotation.Import;
  * {@link EnableAutoConfiguration Auto-configuration} for a memberlist node: a {@link Memberlist}
  * configured from {@code memberlist.*} properties, composed with every delegate bean in the
  * context, started and stopped with the context, publishing membership changes as application
- * events ({@code dev.memberlist.spring.boot.autoconfigure.event}).
+ * events ({@code dev.memberlist.spring.boot.event}), with runtime {@link MemberlistTags} and a
+ * {@link MemberlistBroadcaster}.
  *
  * <p>Delegates: every {@code EventDelegate}, {@code ConflictDelegate}, {@code MergeDelegate},
  * {@code AliveDelegate} and {@code PingDelegate} bean is called, in {@code @Order}; an event
@@ -20,13 +24,16 @@ import org.springframework.context.annotation.Import;
  * delegate that throws vetoes, as in the engine. At most one {@code NodeDelegate} bean may
  * exist: it receives user messages (which are also published as {@code MemberMessageEvent}s),
  * broadcasts and push-pull state, and its metadata, when not empty, replaces the
- * {@code memberlist.tags}; to carry tags and more, encode them with {@link MemberTags}.
+ * {@code memberlist.tags}; to carry tags and more, encode them with {@link MemberlistTags#encode}.
+ * Delegate beans are looked up once every singleton exists, so they may inject the
+ * {@link Memberlist}, the {@link MemberlistNode}, the tags and the broadcaster.
  * {@link MemberlistConfigCustomizer} beans run last and may change anything.
  *
  * <p>Each bean backs off when the application defines its own: an engine {@code Config} bean
  * replaces the properties (tags and seeds still come from them), a {@link Memberlist} bean
- * replaces the node (it is still started, joined and stopped, but gets no delegates and
- * publishes no events), a {@link MemberlistLifecycle} bean replaces start-up and shutdown.
+ * replaces the node (it is still started, joined and stopped, but gets no delegates,
+ * publishes no events and has no runtime tags or broadcaster), a {@link MemberlistNode} bean
+ * replaces start-up and shutdown.
  */
 @AutoConfiguration
 @ConditionalOnClass(Memberlist.class)
@@ -34,7 +41,7 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(MemberlistProperties.class)
 @Import({
     MemberlistConfigurations.ConfigConfiguration.class,
-    MemberlistConfigurations.NodeConfiguration.class,
-    MemberlistConfigurations.LifecycleConfiguration.class
+    MemberlistConfigurations.ApplicationNodeConfiguration.class,
+    MemberlistConfigurations.NodeConfiguration.class
 })
 public final class MemberlistAutoConfiguration {}

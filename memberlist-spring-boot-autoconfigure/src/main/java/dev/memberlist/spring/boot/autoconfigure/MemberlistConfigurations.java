@@ -2,32 +2,46 @@ package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.Memberlist;
-import dev.memberlist.engine.Node;
-import dev.memberlist.engine.delegate.AliveDelegate;
-import dev.memberlist.engine.delegate.CompositeDelegate;
-import dev.memberlist.engine.delegate.ConflictDelegate;
-import dev.memberlist.engine.delegate.EventDelegate;
-import dev.memberlist.engine.delegate.MergeDelegate;
-import dev.memberlist.engine.delegate.NodeDelegate;
-import dev.memberlist.engine.delegate.PingDelegate;
-import java.util.List;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import dev.memberlist.spring.boot.MemberlistBroadcaster;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 
 /**
  * Configurations imported by {@link MemberlistAutoConfiguration}, in this order.
  */
 abstract class MemberlistConfigurations {
 
-    private static final Log logger = LogFactory.getLog(MemberlistConfigurations.class);
+    /**
+     * Room a gossip packet keeps for the protocol around a user broadcast: the compound and
+     * user-message headers, a CRC, encryption's version, nonce and tag, and the longest label.
+     */
+    private static final int BROADCAST_FRAMING = 320;
 
     private MemberlistConfigurations() {}
+
+    static MemberlistNode node(
+            Supplier<Memberlist> factory, MemberlistProperties properties, ApplicationEventPublisher eventPublisher) {
+        MemberlistNode node = new MemberlistNode(
+                factory,
+                properties.getSeeds(),
+                properties.getJoinTimeout(),
+                properties.getJoinRetryInterval(),
+                properties.getLeaveTimeout());
+        node.setJoinFailFast(properties.isJoinFailFast());
+        node.setEventPublisher(eventPublisher);
+        return node;
+    }
 
     @Configuration(proxyBeanMethods = false)
     static class ConfigConfiguration {
@@ -39,7 +53,30 @@ abstract class MemberlistConfigurations {
         }
     }
 
+    /** The application defined its own {@link Memberlist}: start and stop it, nothing more. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(Memberlist.class)
+    static class ApplicationNodeConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MemberlistNode memberlistNode(
+                Memberlist memberlist, MemberlistProperties properties, ApplicationEventPublisher eventPublisher) {
+            AtomicBoolean given = new AtomicBoolean();
+            Supplier<Memberlist> theApplications = () -> {
+                if (given.getAndSet(true)) {
+                    throw new IllegalStateException(
+                            "The application's own Memberlist bean cannot run again once "
+                                    + "stopped; define a Config bean instead, and the starter creates a fresh node at each start");
+                }
+                return memberlist;
+            };
+            return node(theApplications, properties, eventPublisher);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(Memberlist.class)
     static class NodeConfiguration {
 
         @Bean
@@ -50,121 +87,52 @@ abstract class MemberlistConfigurations {
 
         @Bean
         @ConditionalOnMissingBean
-        Memberlist memberlist(
-                Config memberlistConfig,
-                MemberlistProperties properties,
-                MemberlistEventPublisher eventPublisher,
-                ObjectProvider<NodeDelegate> nodeDelegates,
-                ObjectProvider<EventDelegate> eventDelegates,
-                ObjectProvider<ConflictDelegate> conflictDelegates,
-                ObjectProvider<MergeDelegate> mergeDelegates,
-                ObjectProvider<AliveDelegate> aliveDelegates,
-                ObjectProvider<PingDelegate> pingDelegates,
-                ObjectProvider<MemberlistConfigCustomizer> customizers) {
-            // the Config bean may be the application's: change a copy
-            Config config = memberlistConfig.copy();
-            CompositeDelegate.Builder delegates = CompositeDelegate.builder();
-            NodeDelegate userNode =
-                    singleNodeDelegate(nodeDelegates.orderedStream().toList(), config.getDelegate());
-            delegates.node(
-                    new MemberlistNodeDelegate(MemberTags.encode(properties.getTags()), userNode, eventPublisher));
-            // Spring events first: a failing delegate must not cost the listeners their event
-            delegates.event(eventPublisher.eventDelegate());
-            if (config.getEvents() != null) {
-                delegates.event(isolated(config.getEvents()));
-            }
-            eventDelegates.orderedStream().forEach((d) -> delegates.event(isolated(d)));
-            if (config.getConflict() != null) {
-                delegates.conflict(config.getConflict());
-            }
-            conflictDelegates.orderedStream().forEach(delegates::conflict);
-            // merge and alive delegates veto by throwing: they are not isolated
-            if (config.getMerge() != null) {
-                delegates.merge(config.getMerge());
-            }
-            mergeDelegates.orderedStream().forEach(delegates::merge);
-            if (config.getAlive() != null) {
-                delegates.alive(config.getAlive());
-            }
-            aliveDelegates.orderedStream().forEach(delegates::alive);
-            if (config.getPing() != null) {
-                delegates.ping(config.getPing());
-            }
-            pingDelegates.orderedStream().forEach(delegates::ping);
-            CompositeDelegate composite = delegates.build();
-            config.setDelegate(composite);
-            config.setEvents(composite);
-            config.setConflict(composite.hasConflicts() ? composite : null);
-            config.setMerge(composite.hasMerges() ? composite : null);
-            config.setAlive(composite.hasAlives() ? composite : null);
-            config.setPing(composite.hasPings() ? composite : null);
-            customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
-            Memberlist memberlist;
-            try {
-                memberlist = Memberlist.prepare(config);
-            } catch (IllegalArgumentException ex) {
-                throw new MemberlistStartupException(
-                        "Invalid memberlist configuration: " + ex.getMessage(),
-                        PropertiesConfigFactory.propertyFor(ex),
-                        ex);
-            }
-            eventPublisher.bind(memberlist);
-            return memberlist;
+        MemberlistTags memberlistTags(MemberlistProperties properties, Config memberlistConfig) {
+            return new MemberlistTags(properties.getTags(), memberlistConfig.getMetaMaxSize());
         }
-
-        private static NodeDelegate singleNodeDelegate(List<NodeDelegate> beans, NodeDelegate fromConfig) {
-            if (beans.size() > 1) {
-                throw new IllegalStateException("memberlist: at most one NodeDelegate bean may be defined, "
-                        + "since metadata and user state have one owner; found " + beans.size());
-            }
-            return beans.isEmpty() ? fromConfig : beans.get(0);
-        }
-
-        /** Keeps one failing listener from robbing the others of the event. */
-        private static EventDelegate isolated(EventDelegate delegate) {
-            return new EventDelegate() {
-                @Override
-                public void notifyJoin(Node node) {
-                    run(() -> delegate.notifyJoin(node));
-                }
-
-                @Override
-                public void notifyLeave(Node node) {
-                    run(() -> delegate.notifyLeave(node));
-                }
-
-                @Override
-                public void notifyUpdate(Node node) {
-                    run(() -> delegate.notifyUpdate(node));
-                }
-
-                private void run(Runnable call) {
-                    try {
-                        call.run();
-                    } catch (RuntimeException ex) {
-                        logger.warn(
-                                "memberlist: EventDelegate "
-                                        + delegate.getClass().getName() + " failed",
-                                ex);
-                    }
-                }
-            };
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnSingleCandidate(Memberlist.class)
-    static class LifecycleConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        MemberlistLifecycle memberlistLifecycle(Memberlist memberlist, MemberlistProperties properties) {
-            return new MemberlistLifecycle(
-                    memberlist,
-                    properties.getSeeds(),
-                    properties.getJoinTimeout(),
-                    properties.getJoinRetryInterval(),
-                    properties.getLeaveTimeout());
+        MemberlistBroadcaster memberlistBroadcaster(Config memberlistConfig) {
+            return new MemberlistBroadcaster(
+                    memberlistConfig.getRetransmitMult(), memberlistConfig.getUdpBufferSize() - BROADCAST_FRAMING);
+        }
+
+        @Bean
+        MemberlistFactory memberlistFactory(
+                Config memberlistConfig,
+                MemberlistTags tags,
+                MemberlistBroadcaster broadcaster,
+                MemberlistEventPublisher eventPublisher,
+                ListableBeanFactory beanFactory,
+                ObjectProvider<MemberlistConfigCustomizer> customizers) {
+            return new MemberlistFactory(memberlistConfig, tags, broadcaster, eventPublisher, beanFactory, customizers);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        MemberlistNode memberlistNode(
+                MemberlistFactory factory,
+                MemberlistProperties properties,
+                MemberlistTags tags,
+                MemberlistBroadcaster broadcaster,
+                ApplicationEventPublisher eventPublisher) {
+            MemberlistNode node = node(factory, properties, eventPublisher);
+            node.attach(tags, broadcaster);
+            node.setKeyring(factory.config().getKeyring());
+            node.setLabel(factory.config().getLabel());
+            return node;
+        }
+
+        /**
+         * The node running now. Prototype, because after the context is stopped and started it
+         * is a fresh node: every lookup returns the live one, while a reference injected earlier
+         * keeps the old one ({@link MemberlistNode#getMemberlist()} is always current).
+         */
+        @Bean
+        @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+        Memberlist memberlist(MemberlistNode node) {
+            return node.getMemberlist();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.security.Keyring;
+import dev.memberlist.spring.boot.MemberlistTags;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,12 @@ public class MemberlistProperties implements Validator {
     /** How often joining is retried in the background while no seed has answered. */
     private Duration joinRetryInterval = Duration.ofSeconds(5);
 
+    /**
+     * Whether start-up fails when no seed answers within join-timeout, rather than carrying on
+     * alone and retrying in the background.
+     */
+    private boolean joinFailFast;
+
     /** How long to wait for the leave message to be gossiped when the node stops. */
     private Duration leaveTimeout = Duration.ofSeconds(5);
 
@@ -88,6 +95,8 @@ public class MemberlistProperties implements Validator {
     private boolean compression = true;
 
     private final Encryption encryption = new Encryption();
+
+    private final Health health = new Health();
 
     /** Failure detection period. Defaults to the profile's. */
     private Duration probeInterval;
@@ -265,6 +274,14 @@ public class MemberlistProperties implements Validator {
         this.joinRetryInterval = joinRetryInterval;
     }
 
+    public boolean isJoinFailFast() {
+        return this.joinFailFast;
+    }
+
+    public void setJoinFailFast(boolean joinFailFast) {
+        this.joinFailFast = joinFailFast;
+    }
+
     public Duration getLeaveTimeout() {
         return this.leaveTimeout;
     }
@@ -303,6 +320,10 @@ public class MemberlistProperties implements Validator {
 
     public void setCompression(boolean compression) {
         this.compression = compression;
+    }
+
+    public Health getHealth() {
+        return this.health;
     }
 
     public Encryption getEncryption() {
@@ -541,6 +562,40 @@ public class MemberlistProperties implements Validator {
     }
 
     /**
+     * What the {@code memberlist} health indicator reports.
+     */
+    public static class Health {
+
+        /**
+         * Whether a node still trying to join its seeds is DOWN rather than UNKNOWN.
+         */
+        private boolean requireJoin;
+
+        /**
+         * Lifeguard health score (0 is healthy, up to awareness-max-multiplier - 1) from which
+         * the node reports itself DOWN as locally degraded: slow to answer, or missing acks.
+         * Unset: the score is shown but never changes the status.
+         */
+        private Integer healthScoreThreshold;
+
+        public boolean isRequireJoin() {
+            return this.requireJoin;
+        }
+
+        public void setRequireJoin(boolean requireJoin) {
+            this.requireJoin = requireJoin;
+        }
+
+        public Integer getHealthScoreThreshold() {
+            return this.healthScoreThreshold;
+        }
+
+        public void setHealthScoreThreshold(Integer healthScoreThreshold) {
+            this.healthScoreThreshold = healthScoreThreshold;
+        }
+    }
+
+    /**
      * Encryption of all traffic with AES-GCM, compatible with Go memberlist's keyring.
      */
     public static class Encryption {
@@ -613,6 +668,7 @@ public class MemberlistProperties implements Validator {
         range(errors, "suspicionMaxTimeoutMult", p.suspicionMaxTimeoutMult, 1, Integer.MAX_VALUE);
         range(errors, "retransmitMult", p.retransmitMult, 1, Integer.MAX_VALUE);
         range(errors, "awarenessMaxMultiplier", p.awarenessMaxMultiplier, 1, Integer.MAX_VALUE);
+        range(errors, "health.healthScoreThreshold", p.health.healthScoreThreshold, 1, Integer.MAX_VALUE);
         range(errors, "protocolVersion", p.protocolVersion, Config.PROTOCOL_VERSION_MIN, Config.PROTOCOL_VERSION_MAX);
         range(errors, "udpBufferSize", p.udpBufferSize, 64, 65507);
         range(errors, "metaMaxSize", p.metaMaxSize, 0, 65535);
@@ -655,7 +711,7 @@ public class MemberlistProperties implements Validator {
             return;
         }
         int limit = (p.metaMaxSize != null) ? p.metaMaxSize : Config.META_MAX_SIZE;
-        int size = MemberTags.encode(p.tags).length;
+        int size = MemberlistTags.encode(p.tags).length;
         if (size > limit) {
             reject(errors, "tags", "encode to " + size + " bytes, more than meta-max-size (" + limit + ")");
         }

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.Node;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberFailedEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberJoinedEvent;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberLeftEvent;
+import dev.memberlist.spring.boot.event.MemberFailedEvent;
+import dev.memberlist.spring.boot.event.MemberJoinedEvent;
+import dev.memberlist.spring.boot.event.MemberLeftEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
-import dev.memberlist.spring.boot.autoconfigure.event.MemberEvent;
+import dev.memberlist.spring.boot.event.MemberEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.context.event.EventListener;

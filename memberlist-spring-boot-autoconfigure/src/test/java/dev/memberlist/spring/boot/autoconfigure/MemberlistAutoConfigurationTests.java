@@ -12,7 +12,9 @@ import dev.memberlist.engine.delegate.EventDelegate;
 import dev.memberlist.engine.delegate.MergeDelegate;
 import dev.memberlist.engine.delegate.NodeDelegate;
 import dev.memberlist.engine.delegate.PingDelegate;
-import dev.memberlist.spring.boot.autoconfigure.event.MemberJoinedEvent;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
+import dev.memberlist.spring.boot.event.MemberJoinedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ class MemberlistAutoConfigurationTests {
             assertThat(context).hasSingleBean(Memberlist.class);
             assertThat(context).hasSingleBean(Config.class);
             assertThat(context).hasSingleBean(MemberlistProperties.class);
-            assertThat(context).hasSingleBean(MemberlistLifecycle.class);
+            assertThat(context).hasSingleBean(MemberlistNode.class);
             Memberlist memberlist = context.getBean(Memberlist.class);
             assertThat(memberlist.isRunning()).isTrue();
             assertThat(memberlist.advertiseAddress().getPort()).isPositive();
@@ -179,11 +181,11 @@ class MemberlistAutoConfigurationTests {
                     assertThat(properties.getJoinTimeout()).isEqualTo(Duration.ofMillis(300));
                     assertThat(properties.getJoinRetryInterval()).isEqualTo(Duration.ofHours(1));
                     assertThat(properties.getLeaveTimeout()).isEqualTo(Duration.ofSeconds(2));
-                    assertThat(context.getBean(MemberlistLifecycle.class).getSeeds())
+                    assertThat(context.getBean(MemberlistNode.class).getSeeds())
                             .containsExactly("127.0.0.1:1", "other.invalid");
                     Memberlist memberlist = context.getBean(Memberlist.class);
                     assertThat(memberlist.name()).isEqualTo("node-a");
-                    assertThat(MemberTags.of(memberlist.localNode())).containsExactly(Map.entry("zone", "eu-1"));
+                    assertThat(MemberlistTags.of(memberlist.localNode())).containsExactly(Map.entry("zone", "eu-1"));
                     assertThat(memberlist.localNode().pCur()).isEqualTo(4);
                 });
     }
@@ -194,7 +196,8 @@ class MemberlistAutoConfigurationTests {
                 .withPropertyValues("memberlist.tags.zone=eu-1", "memberlist.tags.version=1.2.3")
                 .run((context) -> {
                     Node local = context.getBean(Memberlist.class).localNode();
-                    assertThat(MemberTags.decode(local.meta())).contains(Map.of("zone", "eu-1", "version", "1.2.3"));
+                    assertThat(MemberlistTags.decode(local.meta()))
+                            .contains(Map.of("zone", "eu-1", "version", "1.2.3"));
                 });
     }
 
@@ -253,7 +256,7 @@ class MemberlistAutoConfigurationTests {
             assertThat(context).doesNotHaveBean(Memberlist.class);
             assertThat(context).doesNotHaveBean(Config.class);
             assertThat(context).doesNotHaveBean(MemberlistProperties.class);
-            assertThat(context).doesNotHaveBean(MemberlistLifecycle.class);
+            assertThat(context).doesNotHaveBean(MemberlistNode.class);
             assertThat(context).doesNotHaveBean(MemberlistEventPublisher.class);
         });
     }
@@ -318,9 +321,7 @@ class MemberlistAutoConfigurationTests {
                 .withUserConfiguration(TwoNodeDelegatesConfiguration.class)
                 .run((context) -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure())
-                            .rootCause()
-                            .hasMessageContaining("at most one NodeDelegate");
+                    assertThat(context.getStartupFailure()).hasMessageContaining("at most one NodeDelegate");
                 });
     }
 

@@ -3,14 +3,19 @@ package dev.memberlist.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.Memberlist;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
 import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpointAutoConfiguration;
 import dev.memberlist.spring.boot.autoconfigure.health.MemberlistHealthContributorAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.health.MemberlistHealthIndicator;
-import dev.memberlist.spring.boot.autoconfigure.metrics.MemberlistMeterBinder;
 import dev.memberlist.spring.boot.autoconfigure.metrics.MemberlistMetricsAutoConfiguration;
+import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
+import dev.memberlist.spring.boot.metrics.MemberlistMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -91,6 +96,25 @@ class OptionalDependenciesTests {
         this.contextRunner
                 .withPropertyValues("management.health.memberlist.enabled=false")
                 .run((context) -> assertThat(context).doesNotHaveBean(MemberlistHealthIndicator.class));
+    }
+
+    @Test
+    void theHealthIndicatorSwitchIsInTheConfigurationMetadata() throws IOException {
+        String ours = null;
+        Enumeration<URL> all = getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json");
+        while (all.hasMoreElements()) {
+            try (InputStream in = all.nextElement().openStream()) {
+                String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (json.contains("\"memberlist.seeds\"")) {
+                    ours = json;
+                }
+            }
+        }
+        assertThat(ours)
+                .contains("\"name\": \"management.health.memberlist.enabled\"")
+                .contains("\"name\": \"memberlist.health.require-join\"")
+                .contains("\"name\": \"memberlist.health.health-score-threshold\"")
+                .contains("\"name\": \"memberlist.join-fail-fast\"");
     }
 
     @Test

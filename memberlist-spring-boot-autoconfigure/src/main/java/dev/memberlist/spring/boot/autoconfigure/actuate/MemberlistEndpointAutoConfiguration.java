@@ -1,8 +1,10 @@
 package dev.memberlist.spring.boot.autoconfigure.actuate;
 
 import dev.memberlist.engine.Memberlist;
+import dev.memberlist.spring.boot.MemberlistNode;
+import dev.memberlist.spring.boot.MemberlistTags;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -18,14 +20,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = MemberlistAutoConfiguration.class)
 @ConditionalOnClass({Memberlist.class, Endpoint.class, ConditionalOnAvailableEndpoint.class})
-@ConditionalOnSingleCandidate(Memberlist.class)
+@ConditionalOnSingleCandidate(MemberlistNode.class)
 public final class MemberlistEndpointAutoConfiguration {
 
     // on the method, so that without actuator the class condition stops evaluation first
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    MemberlistEndpoint memberlistEndpoint(Memberlist memberlist, ObjectProvider<MemberlistLifecycle> lifecycle) {
-        return new MemberlistEndpoint(memberlist, lifecycle.getIfAvailable());
+    MemberlistEndpoint memberlistEndpoint(MemberlistNode node, ObjectProvider<MemberlistTags> tags) {
+        return new MemberlistEndpoint(node, tags.getIfAvailable());
     }
 }

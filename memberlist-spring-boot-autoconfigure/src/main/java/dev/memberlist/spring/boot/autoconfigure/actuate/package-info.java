@@ -1,4 +1,4 @@
 /**
- * The {@code memberlist} actuator endpoint.
+ * Auto-configuration of the {@code memberlist} actuator endpoint.
  */
 package dev.memberlist.spring.boot.autoconfigure.actuate;

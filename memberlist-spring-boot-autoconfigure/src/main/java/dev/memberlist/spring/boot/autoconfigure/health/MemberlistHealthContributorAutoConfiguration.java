@@ -1,9 +1,10 @@
 package dev.memberlist.spring.boot.autoconfigure.health;
 
 import dev.memberlist.engine.Memberlist;
+import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
-import org.springframework.beans.factory.ObjectProvider;
+import dev.memberlist.spring.boot.autoconfigure.MemberlistProperties;
+import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,15 +19,17 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = MemberlistAutoConfiguration.class)
 @ConditionalOnClass({Memberlist.class, ConditionalOnEnabledHealthIndicator.class})
-@ConditionalOnSingleCandidate(Memberlist.class)
+@ConditionalOnSingleCandidate(MemberlistNode.class)
 public final class MemberlistHealthContributorAutoConfiguration {
 
     // on the method, so that without spring-boot-health the class condition stops evaluation first
     @Bean
     @ConditionalOnEnabledHealthIndicator("memberlist")
     @ConditionalOnMissingBean(name = {"memberlistHealthIndicator", "memberlistHealthContributor"})
-    MemberlistHealthIndicator memberlistHealthIndicator(
-            Memberlist memberlist, ObjectProvider<MemberlistLifecycle> lifecycle) {
-        return new MemberlistHealthIndicator(memberlist, lifecycle.getIfAvailable());
+    MemberlistHealthIndicator memberlistHealthIndicator(MemberlistNode node, MemberlistProperties properties) {
+        return new MemberlistHealthIndicator(
+                node,
+                properties.getHealth().isRequireJoin(),
+                properties.getHealth().getHealthScoreThreshold());
     }
 }

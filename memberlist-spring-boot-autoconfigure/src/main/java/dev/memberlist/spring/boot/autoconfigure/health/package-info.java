@@ -1,4 +1,4 @@
 /**
- * The {@code memberlist} health contributor.
+ * Auto-configuration of the {@code memberlist} health contributor.
  */
 package dev.memberlist.spring.boot.autoconfigure.health;

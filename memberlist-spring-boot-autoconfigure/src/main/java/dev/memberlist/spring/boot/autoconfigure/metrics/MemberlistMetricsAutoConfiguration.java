@@ -2,8 +2,10 @@ package dev.memberlist.spring.boot.autoconfigure.metrics;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.metrics.MicrometerMetrics;
+import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistConfigCustomizer;
+import dev.memberlist.spring.boot.metrics.MemberlistMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,8 +42,8 @@ public final class MemberlistMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnSingleCandidate(Memberlist.class)
-    MemberlistMeterBinder memberlistMeterBinder(Memberlist memberlist) {
-        return new MemberlistMeterBinder(memberlist);
+    @ConditionalOnSingleCandidate(MemberlistNode.class)
+    MemberlistMeterBinder memberlistMeterBinder(MemberlistNode node) {
+        return new MemberlistMeterBinder(node::getMemberlist);
     }
 }

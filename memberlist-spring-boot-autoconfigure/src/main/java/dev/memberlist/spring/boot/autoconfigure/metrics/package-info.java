@@ -1,4 +1,4 @@
 /**
- * Micrometer metrics of the memberlist node.
+ * Auto-configuration of the memberlist node's Micrometer metrics.
  */
 package dev.memberlist.spring.boot.autoconfigure.metrics;

@@ -1,13 +1,16 @@
 package dev.memberlist.spring.boot.autoconfigure.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Memberlist;
+import dev.memberlist.engine.MemberlistException;
 import dev.memberlist.engine.interop.Ports;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint.MemberDescriptor;
+import dev.memberlist.spring.boot.actuate.endpoint.MemberlistEndpoint.MemberlistDescriptor;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint.MemberDescriptor;
-import dev.memberlist.spring.boot.autoconfigure.actuate.MemberlistEndpoint.MemberlistDescriptor;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -89,7 +92,14 @@ class MemberlistEndpointTests {
                             .build()
                             .writeValueAsString(
                                     context.getBean(MemberlistEndpoint.class).memberlist());
-                    assertThat(json).doesNotContain(key).doesNotContainIgnoringCase("key");
+                    // fingerprints only: never the key, in base64 or in hex
+                    assertThat(json)
+                            .doesNotContain(key)
+                            .doesNotContainIgnoringCase(java.util.HexFormat.of()
+                                    .formatHex(Base64.getDecoder().decode(key)))
+                            .contains("\"keys\":[\""
+                                    + MemberlistEndpoint.fingerprint(
+                                            Base64.getDecoder().decode(key)) + "\"]");
                     assertThat(json)
                             .contains("\"healthScore\"")
                             .contains("\"members\"")
@@ -104,7 +114,7 @@ class MemberlistEndpointTests {
             this.contextRunner.withPropertyValues("memberlist.name=two").run((two) -> {
                 MemberlistEndpoint endpoint = two.getBean(MemberlistEndpoint.class);
                 assertThat(endpoint.join(List.of("127.0.0.1:" + port)))
-                        .isEqualTo(new MemberlistEndpoint.JoinDescriptor(1, null));
+                        .isEqualTo(new MemberlistEndpoint.JoinDescriptor(1));
                 assertThat(endpoint.memberlist().members())
                         .extracting(MemberDescriptor::name)
                         .containsExactly("one", "two");
@@ -122,14 +132,11 @@ class MemberlistEndpointTests {
     }
 
     @Test
-    void failedJoinSaysWhy() {
+    void failedJoinFailsTheOperationAndSaysWhy() {
         int port = Ports.freeRange(1);
-        this.contextRunner.run((context) -> {
-            MemberlistEndpoint.JoinDescriptor join =
-                    context.getBean(MemberlistEndpoint.class).join(List.of("127.0.0.1:" + port));
-            assertThat(join.contacted()).isZero();
-            assertThat(join.error()).contains("127.0.0.1:" + port);
-        });
+        this.contextRunner.run((context) -> assertThatExceptionOfType(MemberlistException.class)
+                .isThrownBy(() -> context.getBean(MemberlistEndpoint.class).join(List.of("127.0.0.1:" + port)))
+                .withMessageContaining("127.0.0.1:" + port));
     }
 
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.interop.Ports;
+import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
-import dev.memberlist.spring.boot.autoconfigure.MemberlistLifecycle;
+import dev.memberlist.spring.boot.health.MemberlistHealthIndicator;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class MemberlistHealthIndicatorTests {
                             "address",
                             "127.0.0.1:" + memberlist.advertiseAddress().getPort())
                     .containsEntry("healthScore", 0)
+                    .containsEntry("alone", true)
                     .containsEntry("members", Map.of("alive", 1, "suspect", 0, "dead", 0, "left", 0));
         });
     }
@@ -50,19 +52,20 @@ class MemberlistHealthIndicatorTests {
             this.contextRunner
                     .withPropertyValues("memberlist.name=second", "memberlist.seeds=127.0.0.1:" + port)
                     .run((second) -> {
-                        assertThat(second.getBean(MemberlistLifecycle.class).isJoined())
+                        assertThat(second.getBean(MemberlistNode.class).isJoined())
                                 .isTrue();
                         Health health =
                                 second.getBean(MemberlistHealthIndicator.class).health();
                         assertThat(health.getStatus()).isEqualTo(Status.UP);
                         assertThat(health.getDetails())
-                                .containsEntry("members", Map.of("alive", 2, "suspect", 0, "dead", 0, "left", 0));
+                                .containsEntry("members", Map.of("alive", 2, "suspect", 0, "dead", 0, "left", 0))
+                                .doesNotContainKey("alone");
                     });
         });
     }
 
     @Test
-    void downWhileNoSeedAnsweredThenUpWhenOneDoes() {
+    void unknownWhileNoSeedAnsweredThenUpWhenOneDoes() {
         int port = Ports.freeRange(1);
         this.contextRunner
                 .withPropertyValues(
@@ -73,9 +76,9 @@ class MemberlistHealthIndicatorTests {
                 .run((lonely) -> {
                     Health health =
                             lonely.getBean(MemberlistHealthIndicator.class).health();
-                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
                     assertThat(health.getDetails())
-                            .containsEntry("reason", "no seed answered yet")
+                            .containsEntry("reason", "joining: no seed answered yet")
                             .containsKey("members")
                             .containsKey("healthScore");
                     // the seed comes up on that port: the background retry finds it
@@ -90,11 +93,64 @@ class MemberlistHealthIndicatorTests {
     }
 
     @Test
-    void downAfterLeave() {
+    void downWhileNoSeedAnsweredWhenJoiningIsRequired() {
+        this.contextRunner
+                .withPropertyValues(
+                        "memberlist.seeds=127.0.0.1:" + Ports.freeRange(1),
+                        "memberlist.join-timeout=1s",
+                        "memberlist.health.require-join=true")
+                .run((context) -> {
+                    Health health =
+                            context.getBean(MemberlistHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails()).containsEntry("reason", "joining: no seed answered yet");
+                });
+    }
+
+    @Test
+    void downWhenTheHealthScoreReachesTheThreshold() {
+        this.contextRunner
+                .withPropertyValues("memberlist.name=watcher", "memberlist.health.health-score-threshold=1")
+                .run((watcher) -> {
+                    MemberlistHealthIndicator indicator = watcher.getBean(MemberlistHealthIndicator.class);
+                    int port =
+                            watcher.getBean(Memberlist.class).advertiseAddress().getPort();
+                    this.contextRunner
+                            .withPropertyValues("memberlist.name=peer", "memberlist.seeds=127.0.0.1:" + port)
+                            .run((peer) -> {
+                                await().atMost(Duration.ofSeconds(30))
+                                        .until(() -> watcher.getBean(Memberlist.class)
+                                                        .numMembers()
+                                                == 2);
+                                assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                                // the peer vanishes without a word: probes of it fail, and
+                                // Lifeguard counts each failure against the watcher's own health
+                                peer.getBean(Memberlist.class).shutdown();
+                                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                                    Health health = indicator.health();
+                                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                                    assertThat((String) health.getDetails().get("reason"))
+                                            .startsWith("degraded: health score");
+                                });
+                            });
+                });
+    }
+
+    @Test
+    void aThresholdOfZeroFailsStartUp() {
+        this.contextRunner
+                .withPropertyValues("memberlist.health.health-score-threshold=0")
+                .run((context) -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("memberlist.health.health-score-threshold must be at least 1"));
+    }
+
+    @Test
+    void outOfServiceAfterLeave() {
         this.contextRunner.run((context) -> {
-            context.getBean(MemberlistLifecycle.class).leave();
+            context.getBean(MemberlistNode.class).leave();
             Health health = context.getBean(MemberlistHealthIndicator.class).health();
-            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
             assertThat(health.getDetails())
                     .containsEntry("reason", "left the cluster")
                     .containsKey("name");

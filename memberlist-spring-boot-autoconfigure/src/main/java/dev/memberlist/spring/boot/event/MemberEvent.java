@@ -1,8 +1,8 @@
-package dev.memberlist.spring.boot.autoconfigure.event;
+package dev.memberlist.spring.boot.event;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.Node;
-import dev.memberlist.spring.boot.autoconfigure.MemberTags;
+import dev.memberlist.spring.boot.MemberlistTags;
 import java.util.Map;
 import org.springframework.context.ApplicationEvent;
 
@@ -27,7 +27,7 @@ public abstract class MemberEvent extends ApplicationEvent {
     protected MemberEvent(Memberlist memberlist, Node node) {
         super(memberlist);
         this.node = node;
-        this.tags = MemberTags.of(node);
+        this.tags = MemberlistTags.of(node);
         this.local = node.name().equals(memberlist.name());
     }
 

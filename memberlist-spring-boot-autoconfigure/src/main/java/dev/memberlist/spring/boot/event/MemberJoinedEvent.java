@@ -1,4 +1,4 @@
-package dev.memberlist.spring.boot.autoconfigure.event;
+package dev.memberlist.spring.boot.event;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.Node;

@@ -1,4 +1,4 @@
-package dev.memberlist.spring.boot.autoconfigure.metrics;
+package dev.memberlist.spring.boot.metrics;
 
 import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.NodeState;
@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Gauges read from the node whenever they are scraped, so they are always current:
@@ -17,24 +18,26 @@ import java.util.Locale;
  */
 public class MemberlistMeterBinder implements MeterBinder {
 
-    private final Memberlist memberlist;
+    private final Supplier<Memberlist> memberlist;
 
-    /** @param memberlist the node to read */
-    public MemberlistMeterBinder(Memberlist memberlist) {
+    /** @param memberlist the node to read, looked up at each reading */
+    public MemberlistMeterBinder(Supplier<Memberlist> memberlist) {
         this.memberlist = memberlist;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         for (NodeState state : NodeState.values()) {
-            Gauge.builder("memberlist.members", this.memberlist, (m) -> m.stateCounts()
+            Gauge.builder("memberlist.members", this.memberlist, (m) -> m.get()
+                            .stateCounts()
                             .getOrDefault(state, 0))
                     .tag("state", state.name().toLowerCase(Locale.ROOT))
                     .description("Nodes known to the local memberlist node, by state")
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("memberlist.local.health.score", this.memberlist, Memberlist::getHealthScore)
+        Gauge.builder("memberlist.local.health.score", this.memberlist, (m) -> m.get()
+                        .getHealthScore())
                 .description("Lifeguard health score of the local memberlist node; 0 is healthy")
                 .strongReference(true)
                 .register(registry);

@@ -1,0 +1,7 @@
+/**
+ * Micrometer metrics of the memberlist node.
+ */
+@NullMarked
+package dev.memberlist.spring.boot.metrics;
+
+import org.jspecify.annotations.NullMarked;
