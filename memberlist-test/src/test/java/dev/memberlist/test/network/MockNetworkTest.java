@@ -99,6 +99,21 @@ class MockNetworkTest {
     }
 
     @Test
+    void liveAddressesAreTheStartedTransportsNotShutDown() throws IOException {
+        MockNetwork net = new MockNetwork();
+        MockTransport a = net.newTransport("a");
+        MockTransport b = net.newTransport("b");
+        MockTransport c = net.newTransport("c");
+        assertThat(net.liveAddresses()).isEmpty();
+        c.start(new Inbox());
+        a.start(new Inbox());
+        b.start(new Inbox());
+        b.shutdown();
+
+        assertThat(net.liveAddresses()).containsExactly(a.address(), c.address());
+    }
+
+    @Test
     void finalAdvertiseAddr() throws IOException {
         MockNetwork net = new MockNetwork();
         net.newTransport("a");
