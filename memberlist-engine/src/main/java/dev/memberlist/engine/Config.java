@@ -6,6 +6,7 @@ import dev.memberlist.engine.delegate.EventDelegate;
 import dev.memberlist.engine.delegate.MergeDelegate;
 import dev.memberlist.engine.delegate.NodeDelegate;
 import dev.memberlist.engine.delegate.PingDelegate;
+import dev.memberlist.engine.discovery.SeedProvider;
 import dev.memberlist.engine.metrics.Metrics;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.security.Keyring;
@@ -92,6 +93,8 @@ public final class Config {
     private Random random;
     private Metrics metrics = Metrics.NOOP;
     private AddressResolver addressResolver = AddressResolver.SYSTEM;
+    private SeedProvider seedProvider;
+    private Duration rejoinInterval = Duration.ZERO;
 
     /** Go's {@code DefaultLANConfig}: a LAN of any size, tuned for quick detection. */
     public static Config lan() {
@@ -184,6 +187,7 @@ public final class Config {
         requireNotNegative("deadNodeReclaimTime", deadNodeReclaimTime);
         requireNotNegative("queueCheckInterval", queueCheckInterval);
         requireNotNegative("reconnectTimeout", reconnectTimeout);
+        requireNotNegative("rejoinInterval", rejoinInterval);
         require(metaMaxSize >= 0 && metaMaxSize <= 65535, "metaMaxSize must be in [0, 65535], got " + metaMaxSize);
         for (String v : List.of("delegateProtocolVersion", "delegateProtocolMin", "delegateProtocolMax")) {
             int x = v.equals("delegateProtocolVersion")
@@ -318,6 +322,8 @@ public final class Config {
         c.random = random;
         c.metrics = metrics;
         c.addressResolver = addressResolver;
+        c.seedProvider = seedProvider;
+        c.rejoinInterval = rejoinInterval;
         return c;
     }
 
@@ -918,6 +924,39 @@ public final class Config {
 
     public Config setAddressResolver(AddressResolver addressResolver) {
         this.addressResolver = addressResolver == null ? AddressResolver.SYSTEM : addressResolver;
+        return this;
+    }
+
+    /** Where {@link Memberlist#joinSeeds()} and the rejoin loop find seeds; null for none. */
+    public SeedProvider getSeedProvider() {
+        return seedProvider;
+    }
+
+    /**
+     * Sets where seeds are found (not in Go): {@link Memberlist#joinSeeds()} joins them, and with
+     * a {@link #setRejoinInterval rejoin interval} the node keeps joining the ones it does not
+     * see as members.
+     */
+    public Config setSeedProvider(SeedProvider seedProvider) {
+        this.seedProvider = seedProvider;
+        return this;
+    }
+
+    /** How often the node joins seeds it does not see alive; zero (the default) never. */
+    public Duration getRejoinInterval() {
+        return rejoinInterval;
+    }
+
+    /**
+     * Sets how often the node asks its {@link #setSeedProvider seed provider} again and, while it
+     * sees fewer live members than there are seeds, joins the seeds that are not live members
+     * (not in Go, whose users call Join again themselves, hashicorp/memberlist#80). A cluster
+     * fully restarted on new addresses (a Kubernetes rollout) finds itself again through one DNS
+     * name, and halves of a partition that outlasted the reconnect timeout merge. Zero disables
+     * it.
+     */
+    public Config setRejoinInterval(Duration rejoinInterval) {
+        this.rejoinInterval = rejoinInterval;
         return this;
     }
 }

@@ -136,6 +136,37 @@ public final class Memberlist implements AutoCloseable {
                 .thenCompose(f -> f));
     }
 
+    /**
+     * Joins the seeds the config's {@link Config#setSeedProvider seed provider} finds now (not in
+     * Go), ourselves left out. Blocks until every seed answered or failed.
+     *
+     * @return how many exchanges succeeded; 0 when the provider found nobody but us
+     * @throws MemberlistException when seeds were found and none could be contacted, or none
+     *     could be found
+     * @throws IllegalStateException without a seed provider
+     */
+    public int joinSeeds() {
+        return await(joinSeedsAsync());
+    }
+
+    /** {@link #joinSeeds()} without blocking. */
+    public CompletableFuture<Integer> joinSeedsAsync() {
+        Rejoin rejoin = ctx.rejoin;
+        if (rejoin == null) {
+            throw new IllegalStateException("no seed provider: Config.setSeedProvider");
+        }
+        return ctx.offPath(rejoin.others()
+                .exceptionally(e -> {
+                    throw new MemberlistException("no seeds found: " + PushPullSync.rootMessage(e), e);
+                })
+                .thenCompose(seeds -> rejoin.join(seeds).thenApply(ok -> {
+                    if (ok == 0 && !seeds.isEmpty()) {
+                        throw new MemberlistException("none of " + seeds.size() + " seeds could be joined: " + seeds);
+                    }
+                    return ok;
+                })));
+    }
+
     private static boolean isLiteralSeed(String seed) {
         String s = seed.substring(seed.indexOf('/') + 1);
         if (s.startsWith("[")) {

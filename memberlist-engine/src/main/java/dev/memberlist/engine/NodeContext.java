@@ -93,6 +93,8 @@ final class NodeContext {
     final PacketLayer packets;
     final StreamLayer streams;
     final PushPullSync pushPull;
+    /** Seeds from the config's provider; null without one. */
+    final Rejoin rejoin;
 
     private volatile byte[] advertiseAddr;
     private volatile int advertisePort;
@@ -134,6 +136,7 @@ final class NodeContext {
         this.packets = new PacketLayer(this);
         this.streams = new StreamLayer(this);
         this.pushPull = new PushPullSync(this);
+        this.rejoin = config.getSeedProvider() == null ? null : new Rejoin(this, config.getSeedProvider());
     }
 
     /** Go builds a NetTransport on the bind address and port when no transport is given. */
@@ -245,6 +248,10 @@ final class NodeContext {
         if (pushPullInterval > 0) {
             long stagger = Math.floorMod(random.nextLong(), pushPullInterval);
             tickers.add(strand.schedule(this::pushPullLoop, stagger, TimeUnit.NANOSECONDS));
+        }
+        long rejoinInterval = config.getRejoinInterval().toNanos();
+        if (rejoin != null && rejoinInterval > 0) {
+            ticker(rejoinInterval, rejoin::tick);
         }
         long queueCheck = config.getQueueCheckInterval().toNanos();
         if (queueCheck > 0) {

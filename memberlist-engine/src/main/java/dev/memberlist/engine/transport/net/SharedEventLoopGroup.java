@@ -8,13 +8,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * The NIO event loop group every {@link NetTransport} without its own group runs on. Many nodes
  * can live in one JVM (tests, benchmarks), so they share one thread per CPU instead of each
- * starting their own. Created on first use, never shut down: its threads are daemons.
+ * starting their own; DNS seed lookups run on it too. Created on first use, never shut down:
+ * its threads are daemons.
  */
-final class SharedEventLoopGroup {
+public final class SharedEventLoopGroup {
     private SharedEventLoopGroup() {}
 
     /** The group, created on first call. */
-    static EventLoopGroup get() {
+    public static EventLoopGroup get() {
         return Holder.GROUP;
     }
 
