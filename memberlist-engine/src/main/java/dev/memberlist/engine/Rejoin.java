@@ -87,7 +87,8 @@ final class Rejoin {
                     if (missing.isEmpty()) {
                         return CompletableFuture.completedFuture(0);
                     }
-                    log.info(
+                    // debug: a seed that is gone for good (a stale DNS entry) is tried every round
+                    log.debug(
                             "{}: {} live members, {} seeds; joining the {} that are not members",
                             ctx.name,
                             live.size(),
@@ -101,6 +102,7 @@ final class Rejoin {
                     if (e != null) {
                         log.debug("{}: rejoin round failed: {}", ctx.name, PushPullSync.rootMessage(e));
                     } else if (joined > 0) {
+                        log.info("{}: rejoined through {} seed(s)", ctx.name, joined);
                         ctx.metrics.incrCounter("memberlist.rejoin.joined", joined);
                     }
                 });
