@@ -5,9 +5,12 @@ import dev.memberlist.engine.metrics.Metrics;
 import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistAutoConfiguration;
 import dev.memberlist.spring.boot.autoconfigure.MemberlistConfigCustomizer;
+import dev.memberlist.spring.boot.autoconfigure.OnSeveralMemberlistNodesCondition;
 import dev.memberlist.spring.boot.metrics.MemberlistMeterBinder;
 import dev.memberlist.spring.boot.metrics.MemberlistMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -19,12 +22,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.annotation.Order;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for memberlist metrics: the engine reports
  * its meters to the application's {@link MeterRegistry} through {@link MemberlistMetrics}, and
- * a {@link MemberlistMeterBinder} adds gauges read from the node.
+ * a {@link MemberlistMeterBinder} adds gauges read from the node (from each node, when the
+ * application runs several {@link MemberlistNode}s; each node's own {@code Config} then says
+ * where its engine meters go, for example {@code config.setMetrics(new
+ * MemberlistMetrics(registry, config::getName))}).
  *
  * <p>The metrics customizer runs at order 0, before the application's own {@link
  * MemberlistConfigCustomizer}s (unordered ones come last), and leaves alone a sink that is
@@ -59,5 +66,14 @@ public final class MemberlistMetricsAutoConfiguration {
     @ConditionalOnSingleCandidate(MemberlistNode.class)
     MemberlistMeterBinder memberlistMeterBinder(MemberlistNode node) {
         return new MemberlistMeterBinder(node::getMemberlist);
+    }
+
+    /** Several nodes of the application's: the gauges of each, told apart by the node tag. */
+    @Bean
+    @ConditionalOnMissingBean(name = "memberlistMeterBinders")
+    @Conditional(OnSeveralMemberlistNodesCondition.class)
+    MeterBinder memberlistMeterBinders(Map<String, MemberlistNode> nodes) {
+        return (registry) ->
+                nodes.values().forEach((node) -> new MemberlistMeterBinder(node::getMemberlist).bindTo(registry));
     }
 }
