@@ -5,11 +5,13 @@ import dev.memberlist.engine.Memberlist;
 import dev.memberlist.spring.boot.MemberlistBroadcaster;
 import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.MemberlistTags;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.ApplicationEventPublisher;
@@ -72,6 +74,21 @@ abstract class MemberlistConfigurations {
                 return memberlist;
             };
             return node(theApplications, properties, eventPublisher);
+        }
+    }
+
+    /**
+     * The application defined several {@link Memberlist} beans and no {@link MemberlistNode}:
+     * rather than run none of them, start-up fails with a report saying how to run several.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(Memberlist.class)
+    @ConditionalOnMissingBean(MemberlistNode.class)
+    static class SeveralApplicationNodesConfiguration {
+
+        @Bean
+        MemberlistNode memberlistNode(ListableBeanFactory beanFactory) {
+            throw new SeveralMemberlistBeansException(List.of(beanFactory.getBeanNamesForType(Memberlist.class)));
         }
     }
 
