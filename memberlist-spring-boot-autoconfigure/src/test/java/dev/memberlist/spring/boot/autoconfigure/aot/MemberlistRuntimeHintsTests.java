@@ -84,9 +84,18 @@ class MemberlistRuntimeHintsTests {
         ClassLoader loader = MemberlistRuntimeHintsTests.class.getClassLoader();
         Resource[] classes = new PathMatchingResourcePatternResolver(loader)
                 .getResources("classpath*:dev/memberlist/engine/**/*.class");
+        // the engine's own jar (or classes folder) only, not its test-jar
+        String engine = dev.memberlist.engine.Memberlist.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         List<Class<?>> handlers = new ArrayList<>();
         for (Resource resource : classes) {
             String path = resource.getURL().toString();
+            if (!path.contains(engine)) {
+                continue;
+            }
             String name = path.substring(path.lastIndexOf("dev/memberlist/engine/"), path.length() - ".class".length())
                     .replace('/', '.');
             Class<?> type = Class.forName(name, false, loader);
