@@ -7,6 +7,7 @@ import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.Suspect;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,6 +42,13 @@ final class Membership {
     final NodeMap nodeMap = new NodeMap();
 
     private final Map<String, Suspicion> nodeTimers = new HashMap<>();
+    /**
+     * Leaves we heard claimed for a member but could not verify (see {@link #deadNode(Dead,
+     * boolean)}): the member is suspected, and if its suspicion runs out unrefuted it is marked
+     * left rather than dead. Cleared with the suspicion. Strand only.
+     */
+    private final Map<String, Long> claimedLeaves = new HashMap<>();
+
     private final EnumMap<NodeState, Integer> stateCounts = new EnumMap<>(NodeState.class);
     /** Go's {@code numNodes}: every entry of the node list, read by queues on any thread. */
     private volatile int numNodes;
@@ -428,6 +436,13 @@ final class Membership {
         if (k > 0 && confirmations < k) {
             m.metrics.incrCounter("memberlist.degraded.timeout", 1);
         }
+        Long claimed = claimedLeaves.remove(nodeName);
+        if (claimed != null) {
+            // someone said it left and it never answered that: it did leave
+            log.info("{}: marking {} as left, suspect timeout reached after a claimed leave", m.name, nodeName);
+            deadNode(new Dead(state.incarnation, nodeName, nodeName));
+            return;
+        }
         log.info(
                 "{}: marking {} as failed, suspect timeout reached ({} peer confirmations)",
                 m.name,
@@ -437,15 +452,49 @@ final class Membership {
     }
 
     private void cancelSuspicion(String nodeName) {
+        claimedLeaves.remove(nodeName);
         Suspicion s = nodeTimers.remove(nodeName);
         if (s != null) {
             s.cancel();
         }
     }
 
+    /** A dead message we raised or otherwise trust (our own leave, a suspicion run out). Strand. */
     void deadNode(Dead d) {
+        deadNode(d, true);
+    }
+
+    /**
+     * Go's deadNode, except for a leave we cannot verify. In Go a {@code dead} message whose
+     * {@code From} is its {@code Node} is a graceful leave, and anyone who can send a packet can
+     * forge one: the member drops out of every member list, does not refute it (it refutes only
+     * what reaches it about itself, and nothing is gossiped to a left member), and its name may
+     * be taken over by any address at once. So a leave counts as a leave only when
+     * {@code fromSubject}: it came from the member itself (the packet's source is the member's
+     * advertised address, or a push-pull we dialled to that address), or the keyring
+     * authenticated it, or we raised it.
+     *
+     * <p>Leaves are relayed by gossip, so most members hear "B left" from C, not from B; C's
+     * word cannot be told from a forger's. An unverified leave is therefore a death claim that B
+     * can refute: we suspect B (Go's own answer to second-hand death, as in its mergeState) and
+     * gossip the message on unchanged, so that B hears it and refutes (it refutes a dead message
+     * about itself unless it is leaving) and other members apply the same rule. Nothing is
+     * removed while B may be alive. If B really left it does not refute (its own record is
+     * Left), the suspicion runs out, and B is marked left, not dead: the cluster still sees a
+     * graceful leave, only a suspicion timeout later on members that did not hear B itself.
+     * A leave that does come from B while we suspect it is taken at once. Go nodes' leaves come
+     * from their bound address, which is their advertised one on a plain network, so Java nodes
+     * see a Go node's leave as a leave too.
+     *
+     * @param fromSubject whether a leave, if this is one, is known to come from its member
+     */
+    void deadNode(Dead d, boolean fromSubject) {
         NodeRecord state = nodeMap.get(d.node());
         if (state == null || d.incarnation() < state.incarnation) {
+            return;
+        }
+        if (!fromSubject && d.node().equals(d.from()) && !state.deadOrLeft() && !state.name.equals(m.name)) {
+            claimedLeave(state, d);
             return;
         }
         cancelSuspicion(d.node());
@@ -475,6 +524,38 @@ final class Membership {
     }
 
     /**
+     * Whether we hold the named member at this address (its advertised address and port): a
+     * packet from there, or a stream we dialled there, speaks for it. Strand.
+     */
+    boolean isAt(String name, InetSocketAddress a) {
+        if (a == null || a.getAddress() == null) {
+            return false;
+        }
+        NodeRecord r = nodeMap.get(name);
+        return r != null
+                && NodeRecord.sameAddress(r.addr, r.port, a.getAddress().getAddress(), a.getPort());
+    }
+
+    /** An unverified leave: suspect the member, remember the claim, pass the message on. Strand. */
+    private void claimedLeave(NodeRecord state, Dead d) {
+        m.metrics.incrCounter("memberlist.msg.dead.unverified", 1);
+        log.debug("{}: a leave claimed for {} not from itself; suspecting it", m.name, state.name);
+        if (state.state == NodeState.ALIVE) {
+            suspectNode(new Suspect(d.incarnation(), state.name, m.name));
+        }
+        if (!nodeTimers.containsKey(state.name)) {
+            return; // a Suspect record without a timer (only tests write those): nothing to pend
+        }
+        Long known = claimedLeaves.get(state.name);
+        if (known != null && known >= d.incarnation()) {
+            return; // heard already: do not gossip it again
+        }
+        claimedLeaves.put(state.name, d.incarnation());
+        // under the member's name: it replaces the suspect message just queued, and a refutation replaces it
+        m.gossip.queueBroadcast(state.name, MessageCodec.encode(d), null);
+    }
+
+    /**
      * Gossips that we are alive, with an incarnation above the accusation. Keyed by our name
      * (Go keys it by address, so a refutation does not replace queued messages about us).
      *
@@ -501,6 +582,18 @@ final class Membership {
      * member's lone accusation twice and declare a healthy node dead at the minimum timeout.
      */
     void mergeState(List<PushNodeState> remote) {
+        mergeState(remote, false, null);
+    }
+
+    /**
+     * {@link #mergeState(List)} for a state from a known source: a Left entry is a verified leave
+     * (see {@link #deadNode(Dead, boolean)}) when the stream was authenticated by the keyring, or
+     * when it is the entry of the member at the address we dialled.
+     *
+     * @param authenticated whether the keyring authenticated the stream
+     * @param dialled the address we dialled for this state, or null for a stream a peer opened
+     */
+    void mergeState(List<PushNodeState> remote, boolean authenticated, InetSocketAddress dialled) {
         for (PushNodeState r : remote) {
             long code = r.state();
             if (code < NodeState.ALIVE.code() || code > NodeState.LEFT.code()) {
@@ -509,7 +602,8 @@ final class Membership {
             switch (NodeState.fromCode(code)) {
                 case ALIVE -> aliveNode(
                         new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
-                case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));
+                case LEFT -> deadNode(
+                        new Dead(r.incarnation(), r.name(), r.name()), authenticated || isAt(r.name(), dialled));
                 case DEAD, SUSPECT -> {
                     if (!nodeTimers.containsKey(r.name())) {
                         suspectNode(new Suspect(r.incarnation(), r.name(), m.name));
@@ -593,5 +687,6 @@ final class Membership {
     void cancelAllTimers() {
         nodeTimers.values().forEach(Suspicion::cancel);
         nodeTimers.clear();
+        claimedLeaves.clear();
     }
 }

@@ -174,9 +174,12 @@ final class PacketLayer {
             return;
         }
         buf = u.payload();
+        // whether a key of ours sealed it: it then speaks for whoever it names (a leave, say)
+        boolean authenticated = false;
         if (m.config.encryptionEnabled()) {
             try {
                 buf = Security.decryptPayload(m.config.getKeyring().keysUnsafe(), buf, labelBytes);
+                authenticated = true;
             } catch (DecodeException e) {
                 if (m.config.isGossipVerifyIncoming()) {
                     m.countDrop("packet", "decrypt");
@@ -235,10 +238,11 @@ final class PacketLayer {
             return;
         }
         List<Object> batch = forStrand;
+        boolean sealed = authenticated;
         m.strand.execute(() -> {
             pending.decrementAndGet();
             for (Object msg : batch) {
-                dispatch(msg, from);
+                dispatch(msg, from, sealed);
             }
         });
     }
@@ -331,8 +335,12 @@ final class PacketLayer {
         return true;
     }
 
-    /** Alive, suspect and dead. Strand. */
-    private void dispatch(Object msg, InetSocketAddress from) {
+    /**
+     * Alive, suspect and dead. Strand.
+     *
+     * @param authenticated whether the packet was sealed by a key of our keyring
+     */
+    private void dispatch(Object msg, InetSocketAddress from, boolean authenticated) {
         if (m.isShutdown()) {
             return;
         }
@@ -341,7 +349,8 @@ final class PacketLayer {
         } else if (msg instanceof Alive a) {
             handleAlive(a, from);
         } else if (msg instanceof Dead d) {
-            m.membership.deadNode(d);
+            // a leave speaks for its member only from the member's own address, or sealed by our keys
+            m.membership.deadNode(d, authenticated || m.membership.isAt(d.node(), from));
         }
     }
 

@@ -41,8 +41,11 @@ final class StreamLayer {
     /** Messages up to this size are decoded on the I/O thread; bigger ones on the stream side. */
     static final int INLINE_DECODE_LIMIT = 16 * 1024;
 
-    /** A decoded stream message: the inner type and its body. */
-    record StreamMsg(MessageType type, byte[] buf, int off, int len) {}
+    /**
+     * A decoded stream message: the inner type and its body, and whether it came encrypted under
+     * a key of our keyring (then it is authenticated: it speaks for whoever it names).
+     */
+    record StreamMsg(MessageType type, byte[] buf, int off, int len, boolean sealed) {}
 
     StreamLayer(NodeContext m) {
         this.m = m;
@@ -79,6 +82,7 @@ final class StreamLayer {
         byte[] buf = frame;
         int off = 0;
         int len = frame.length;
+        boolean sealed = false;
         if ((buf[0] & 0xff) == MessageType.ENCRYPT.code()) {
             if (!m.config.encryptionEnabled()) {
                 throw new DecodeException("Remote state is encrypted and encryption is not configured");
@@ -91,6 +95,7 @@ final class StreamLayer {
             if (len < 1) {
                 throw new DecodeException("empty encrypted stream message");
             }
+            sealed = true;
         } else if (m.config.encryptionEnabled() && m.config.isGossipVerifyIncoming()) {
             throw new DecodeException("Encryption is configured but remote state is not encrypted");
         }
@@ -106,7 +111,7 @@ final class StreamLayer {
         if (type == null) {
             throw new DecodeException("invalid stream message type " + (buf[off] & 0xff));
         }
-        return new StreamMsg(type, buf, off + 1, len - 1);
+        return new StreamMsg(type, buf, off + 1, len - 1, sealed);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -219,7 +224,7 @@ final class StreamLayer {
                     deadline.cancel();
                     return;
                 }
-                m.pushPull.answer(conn, remote, deadline).whenComplete((v, e) -> {
+                m.pushPull.answer(conn, remote, msg.sealed(), deadline).whenComplete((v, e) -> {
                     pushPullRequests.decrementAndGet();
                     if (e != null) {
                         m.log.warn(
