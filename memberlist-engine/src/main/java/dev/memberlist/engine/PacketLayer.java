@@ -81,7 +81,7 @@ final class PacketLayer {
     /** Sends one message, adding as much queued gossip as fits (Go's sendMsg); completes when written. */
     CompletableFuture<Void> sendMsg(Address a, byte[] msg, boolean userBroadcasts) {
         int bytesAvail = m.config.getUdpBufferSize() - msg.length - Gossip.COMPOUND_HEADER_OVERHEAD - labelOverhead();
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+        if (m.encryptionEnabled() && m.isGossipVerifyOutgoing()) {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
         List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail, userBroadcasts);
@@ -135,9 +135,9 @@ final class PacketLayer {
         if (pMax >= 5) {
             msg = Crc.addCrc(msg);
         }
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
-            msg = Security.encryptPayload(
-                    m.encryptionVersion(), m.config.getKeyring().getPrimaryKey(), msg, labelBytes);
+        byte[] key = m.outgoingKey();
+        if (key != null) {
+            msg = Security.encryptPayload(m.encryptionVersion(), key, msg, labelBytes);
         }
         m.metrics.incrCounter("memberlist.udp.sent", msg.length);
         if (labelBytes.length > 0) {
@@ -176,12 +176,13 @@ final class PacketLayer {
         buf = u.payload();
         // whether a key of ours sealed it: it then speaks for whoever it names (a leave, say)
         boolean authenticated = false;
-        if (m.config.encryptionEnabled()) {
+        List<byte[]> keys = m.keyring.keysUnsafe();
+        if (!keys.isEmpty()) {
             try {
-                buf = Security.decryptPayload(m.config.getKeyring().keysUnsafe(), buf, labelBytes);
+                buf = Security.decryptPayload(keys, buf, labelBytes);
                 authenticated = true;
             } catch (DecodeException e) {
-                if (m.config.isGossipVerifyIncoming()) {
+                if (m.isGossipVerifyIncoming()) {
                     m.countDrop("packet", "decrypt");
                     return;
                 }

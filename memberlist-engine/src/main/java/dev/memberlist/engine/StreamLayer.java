@@ -17,6 +17,7 @@ import dev.memberlist.engine.wire.PushPull;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -59,7 +60,8 @@ final class StreamLayer {
         if (m.config.isEnableCompression()) {
             msg = Compression.compressPayload(msg);
         }
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+        byte[] key = m.outgoingKey();
+        if (key != null) {
             int vsn = m.encryptionVersion();
             int encLen = Security.encryptedLength(vsn, msg.length);
             byte[] header = {
@@ -69,8 +71,7 @@ final class StreamLayer {
                 (byte) (encLen >>> 8),
                 (byte) encLen
             };
-            byte[] ct = Security.encryptPayload(
-                    vsn, m.config.getKeyring().getPrimaryKey(), msg, concat(header, labelBytes));
+            byte[] ct = Security.encryptPayload(vsn, key, msg, concat(header, labelBytes));
             msg = concat(header, ct);
         }
         m.metrics.incrCounter("memberlist.tcp.sent", msg.length);
@@ -83,20 +84,20 @@ final class StreamLayer {
         int off = 0;
         int len = frame.length;
         boolean sealed = false;
+        List<byte[]> keys = m.keyring.keysUnsafe();
         if ((buf[0] & 0xff) == MessageType.ENCRYPT.code()) {
-            if (!m.config.encryptionEnabled()) {
+            if (keys.isEmpty()) {
                 throw new DecodeException("Remote state is encrypted and encryption is not configured");
             }
             m.metrics.addSample("memberlist.size.remote", len - 5);
             byte[] aad = concat(Arrays.copyOf(frame, 5), labelBytes);
-            buf = Security.decryptPayload(
-                    m.config.getKeyring().keysUnsafe(), Arrays.copyOfRange(frame, 5, frame.length), aad);
+            buf = Security.decryptPayload(keys, Arrays.copyOfRange(frame, 5, frame.length), aad);
             len = buf.length;
             if (len < 1) {
                 throw new DecodeException("empty encrypted stream message");
             }
             sealed = true;
-        } else if (m.config.encryptionEnabled() && m.config.isGossipVerifyIncoming()) {
+        } else if (!keys.isEmpty() && m.isGossipVerifyIncoming()) {
             throw new DecodeException("Encryption is configured but remote state is not encrypted");
         }
         if ((buf[off] & 0xff) == MessageType.COMPRESS.code()) {
