@@ -15,6 +15,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -553,6 +555,73 @@ final class Membership {
         claimedLeaves.put(state.name, d.incarnation());
         // under the member's name: it replaces the suspect message just queued, and a refutation replaces it
         m.gossip.queueBroadcast(state.name, MessageCodec.encode(d), null);
+        askClaimedLeaver(state, d.incarnation());
+    }
+
+    /**
+     * Asks the member a leave is claimed for whether it is there, at once: a UDP ping, then, if
+     * that goes unanswered, a TCP ping, as a probe's fallback does. A member that left has
+     * usually shut down right after its leave was sent (that is what {@code Leave} waits for),
+     * so neither is answered and the claim is taken as the leave it was within a probe timeout,
+     * not after a whole suspicion; a live member answers (and refutes the claim gossiped to it).
+     * Both must fail, so one lost datagram does not turn a forged claim into a leave; a member
+     * both unreachable and accused is one a failure detector would declare dead anyway. Strand.
+     */
+    private void askClaimedLeaver(NodeRecord state, long claimed) {
+        Address addr = state.fullAddress();
+        if (addr == null || m.isShutdown()) {
+            return;
+        }
+        String name = state.name;
+        boolean tcp = !m.config.isDisableTcpPings()
+                && (m.config.getDisableTcpPingsForNode() == null
+                        || !m.config.getDisableTcpPingsForNode().test(name))
+                && state.pMax() >= 3;
+        m.probe
+                .ping(name, addr.socketAddress())
+                .handle((rtt, err) -> err == null)
+                .thenCompose(answered -> answered || !tcp
+                        ? CompletableFuture.completedFuture(answered)
+                        : m.streams
+                                .sendPingAndWaitForAck(
+                                        addr,
+                                        m.newPing(m.nextSeqNo(), name),
+                                        m.strand.nanoTime()
+                                                + m.config.getProbeTimeout().toNanos())
+                                .exceptionally(e -> false))
+                .thenAccept(answered -> m.strand.execute(() -> claimedLeaverAnswered(name, claimed, answered)));
+    }
+
+    /**
+     * What the member a leave was claimed for answered. Silent: it left. There: ask again a probe
+     * interval later, while the claim stands, since a member that left answers until it shuts
+     * down, which it does once its leave has been sent ({@code Leave} waits for that); a live
+     * member ends the asking by refuting. At most one suspicion's worth of pings. Strand.
+     */
+    private void claimedLeaverAnswered(String name, long claimed, boolean answered) {
+        Long pending = claimedLeaves.get(name);
+        NodeRecord state = nodeMap.get(name);
+        if (m.isShutdown() || pending == null || pending != claimed || state == null || state.deadOrLeft()) {
+            return; // refuted, or settled otherwise, meanwhile
+        }
+        if (answered) {
+            long interval = Math.max(
+                    m.config.getProbeInterval().toNanos(),
+                    m.config.getProbeTimeout().toNanos());
+            m.strand.schedule(
+                    () -> {
+                        NodeRecord now = nodeMap.get(name);
+                        Long still = claimedLeaves.get(name);
+                        if (now != null && still != null && still == claimed && !m.isShutdown()) {
+                            askClaimedLeaver(now, claimed);
+                        }
+                    },
+                    interval,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.info("{}: marking {} as left: its leave was claimed and it does not answer", m.name, name);
+        deadNode(new Dead(state.incarnation, name, name));
     }
 
     /**
