@@ -482,8 +482,10 @@ final class Membership {
      * gossip the message on unchanged, so that B hears it and refutes (it refutes a dead message
      * about itself unless it is leaving) and other members apply the same rule. Nothing is
      * removed while B may be alive. If B really left it does not refute (its own record is
-     * Left), the suspicion runs out, and B is marked left, not dead: the cluster still sees a
-     * graceful leave, only a suspicion timeout later on members that did not hear B itself.
+     * Left); we ask B directly ({@link #askClaimedLeaver}) and take the leave once B, shut down
+     * after its leave, stops answering, or at the latest when the suspicion runs out. Either way
+     * B is marked left, not dead: the cluster still sees a graceful leave, a little later on
+     * members that did not hear B itself.
      * A leave that does come from B while we suspect it is taken at once. Go nodes' leaves come
      * from their bound address, which is their advertised one on a plain network, so Java nodes
      * see a Go node's leave as a leave too.
