@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class EncryptionRolloutTest {
                         }
                     }
                 }
-                Thread.onSpinWait();
+                LockSupport.parkNanos(1_000_000); // a poll every millisecond, not a spinning core
             }
         });
         watcher.start();
