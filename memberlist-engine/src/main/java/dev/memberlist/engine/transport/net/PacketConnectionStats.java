@@ -8,13 +8,13 @@ package dev.memberlist.engine.transport.net;
  * @param outboundOpened outbound packet connections established
  * @param connectFailures outbound packet connections that could not be established
  * @param droppedWhileConnecting packets refused because a connection still opening had its
- *     queue full ({@link PacketConnections#MAX_PENDING_PACKETS})
+ *     queue full (64 packets)
  * @param droppedConnectFailed packets queued on a connection that failed to open or closed before
  *     they were written
  * @param droppedUnwritable packets refused because their connection had more than its
  *     high-water mark of bytes waiting to be written (a peer that stopped reading)
  * @param droppedTooLarge packets refused for being empty or larger than a UDP datagram can be
- *     ({@link PacketFraming#MAX_FRAME} bytes)
+ *     (65,536 bytes)
  * @param droppedPoolFull packets to a new peer refused because {@code maxPacketConnections}
  *     outbound connections were open or opening
  * @param inboundOpened inbound connections that identified themselves as packet connections
@@ -23,8 +23,8 @@ package dev.memberlist.engine.transport.net;
  * @param badFirstByte inbound connections closed because their first byte begins neither a
  *     packet connection nor a memberlist stream
  * @param badHeaders inbound packet connections closed for a malformed header
- * @param badFrames inbound packet connections closed for a frame length of 0 or above {@link
- *     PacketFraming#MAX_FRAME}
+ * @param badFrames inbound packet connections closed for a frame length of 0 or above
+ *     65,536
  * @param idleClosed packet connections closed for being idle, either way
  * @param silentClosed accepted connections closed because they sent nothing within the connect
  *     timeout

@@ -3,6 +3,7 @@ package dev.memberlist.engine.transport.net;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -59,6 +60,12 @@ final class PacketConnections {
 
     private final ConcurrentHashMap<InetSocketAddress, Connection> connections = new ConcurrentHashMap<>();
 
+    /**
+     * Counts a frame lost with its connection. One instance for every write; a failed write is
+     * not passed down the pipeline (a void promise would, past a closed channel's handlers).
+     */
+    private final ChannelFutureListener lostWithConnection;
+
     PacketConnections(
             EventLoopGroup group,
             NetTransportConfig config,
@@ -74,6 +81,11 @@ final class PacketConnections {
         this.hello = hello;
         this.localIp = localIp;
         this.track = track;
+        this.lostWithConnection = f -> {
+            if (!f.isSuccess()) {
+                counters.droppedConnectFailed.increment();
+            }
+        };
     }
 
     /** Connections open or opening now. */
@@ -203,10 +215,10 @@ final class PacketConnections {
                 }
                 ByteBuf h = hello.get();
                 traffic.streamOut(h.readableBytes());
-                ch.write(h, ch.voidPromise());
+                ch.write(h);
                 for (ByteBuf frame; (frame = pending.poll()) != null; ) {
                     traffic.packetOut(frame.readableBytes());
-                    ch.write(frame, ch.voidPromise());
+                    ch.write(frame).addListener(lostWithConnection);
                 }
                 // writers that come after see the channel and queue behind these on the loop
                 channel = ch;
@@ -258,7 +270,7 @@ final class PacketConnections {
                 return Outcome.DROPPED;
             }
             traffic.packetOut(frame.readableBytes());
-            ch.writeAndFlush(frame, ch.voidPromise());
+            ch.writeAndFlush(frame).addListener(lostWithConnection);
             return Outcome.SENT;
         }
     }
