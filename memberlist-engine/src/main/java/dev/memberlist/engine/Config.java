@@ -12,12 +12,14 @@ import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.transport.Transport;
 import dev.memberlist.engine.transport.net.NetTransportConfig;
+import dev.memberlist.engine.transport.net.TransportMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.Predicate;
 
@@ -78,6 +80,7 @@ public final class Config {
     private AliveDelegate alive;
     private int handoffQueueDepth = 1024;
     private int maxInboundStreams = NetTransportConfig.DEFAULT_MAX_INBOUND_STREAMS;
+    private TransportMode transportMode = TransportMode.UDP;
     private int udpBufferSize = 1400;
     private Duration deadNodeReclaimTime = Duration.ZERO;
     private boolean requireNodeNames;
@@ -315,6 +318,7 @@ public final class Config {
         c.queueCheckInterval = queueCheckInterval;
         c.reconnectDeadNodes = reconnectDeadNodes;
         c.maxInboundStreams = maxInboundStreams;
+        c.transportMode = transportMode;
         c.pushPullAfterJoin = pushPullAfterJoin;
         c.reconnectTimeout = reconnectTimeout;
         c.metaMaxSize = metaMaxSize;
@@ -804,6 +808,21 @@ public final class Config {
 
     public Config setMaxInboundStreams(int maxInboundStreams) {
         this.maxInboundStreams = maxInboundStreams;
+        return this;
+    }
+
+    /**
+     * How the default transport carries packets: {@link TransportMode#UDP} (the default, as Go
+     * does) or {@link TransportMode#TCP}, frames on persistent TCP connections with no UDP socket
+     * bound, for networks that drop UDP. A TCP-mode node cannot talk to Go memberlist nodes or to
+     * UDP-mode nodes: every member must use the same mode. Ignored when a transport is given.
+     */
+    public TransportMode getTransportMode() {
+        return transportMode;
+    }
+
+    public Config setTransportMode(TransportMode transportMode) {
+        this.transportMode = Objects.requireNonNull(transportMode, "transportMode");
         return this;
     }
 

@@ -163,6 +163,7 @@ final class NodeContext {
                 .bindPort(c.getBindPort())
                 .connectTimeout(c.getTcpTimeout())
                 .maxInboundStreams(c.getMaxInboundStreams())
+                .mode(c.getTransportMode())
                 .build());
     }
 

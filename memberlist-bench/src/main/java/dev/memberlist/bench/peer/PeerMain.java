@@ -10,6 +10,7 @@ import dev.memberlist.engine.scheduler.Strand;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.transport.net.NetTransport;
 import dev.memberlist.engine.transport.net.NetTransportConfig;
+import dev.memberlist.engine.transport.net.TransportMode;
 import dev.memberlist.test.fault.DelayedInboundTransport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -59,6 +60,7 @@ public final class PeerMain {
             "suspicion-max-mult",
             "label",
             "tcp-ping",
+            "transport",
             "v");
 
     private final PrintStream stdout;
@@ -128,6 +130,14 @@ public final class PeerMain {
         int suspicionMaxMult = f.integer("suspicion-max-mult", 0);
         String label = f.string("label", "");
         boolean tcpPing = f.bool("tcp-ping", true);
+        // not in peer-protocol.md: this peer's own, as the Go peer has no TCP-only mode
+        TransportMode transport =
+                switch (f.string("transport", "udp")) {
+                    case "udp" -> TransportMode.UDP;
+                    case "tcp" -> TransportMode.TCP;
+                    default -> throw new IllegalArgumentException(
+                            "-transport must be udp or tcp, got " + f.string("transport", ""));
+                };
 
         Keyring keyring = null;
         if (!keys.isEmpty()) {
@@ -192,6 +202,7 @@ public final class PeerMain {
             n.net = new NetTransport(NetTransportConfig.builder()
                     .bindAddrs(bind)
                     .bindPort(port + i)
+                    .mode(transport)
                     .build());
             n.slow = new DelayedInboundTransport(n.net, new Strand("delay " + name));
             c.setTransport(n.slow).setDelegate(n).setEvents(n);

@@ -8,9 +8,12 @@ import dev.memberlist.engine.transport.TransportListener;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +22,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -46,14 +50,23 @@ import org.slf4j.LoggerFactory;
  * {@code NetTransport}). Every bind address gets a UDP socket and a TCP listener on the same
  * port; datagrams are sent from the first UDP socket, so their source port is the bind port.
  *
+ * <p>In {@link TransportMode#TCP} mode no UDP socket is bound: packets go as frames over
+ * persistent TCP connections ({@link PacketFraming}, {@link PacketConnections}), and the listener
+ * tells an incoming packet connection from a stream by its first byte ({@link InboundSniffer}).
+ * A packet is delivered with the sender's IP as TCP saw it and the port it advertises, as a
+ * datagram from its bind port would be.
+ *
  * <p>The listener and stream readers are called on Netty event loop threads and must hand off
  * at once. {@link #start} and {@link #shutdown} block briefly, so call them from other threads.
  */
 public final class NetTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(NetTransport.class);
 
-    /** Streams peers hold open to us now. */
+    /** Streams peers hold open to us now (in TCP mode, also connections not yet identified). */
     private final AtomicInteger inboundStreams = new AtomicInteger();
+
+    /** Packet connections peers hold open to us now (TCP mode). */
+    private final AtomicInteger inboundPacketConnections = new AtomicInteger();
 
     private volatile TransportListener listener;
 
@@ -77,6 +90,7 @@ public final class NetTransport implements Transport {
     private final NetTransportConfig config;
     private final EventLoopGroup group;
     private final TrafficCounters counters = new TrafficCounters();
+    private final PacketCounters packetCounters = new PacketCounters();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shutdown = new AtomicBoolean();
@@ -88,6 +102,12 @@ public final class NetTransport implements Transport {
     private volatile List<Channel> tcpListeners = List.of();
     private volatile int boundPort = -1;
     private volatile StreamHandler streamHandler;
+
+    /** TCP mode: the outbound packet connections, once bound. */
+    private volatile PacketConnections packetConnections;
+
+    /** What {@link #finalAdvertiseAddr} last returned: named in the hello of packet connections. */
+    private volatile AdvertiseAddress advertised;
 
     /** A transport that binds on {@link #start}. */
     public NetTransport(NetTransportConfig config) {
@@ -118,6 +138,10 @@ public final class NetTransport implements Transport {
         for (int attempt = 1; ; attempt++) {
             try {
                 bindAll(packets, streams);
+                if (config.mode() == TransportMode.TCP) {
+                    packetConnections = new PacketConnections(
+                            group, config, counters, packetCounters, this::hello, localIp(), this::track);
+                }
                 streamHandler = streams; // dialing works from now on
                 return;
             } catch (AutoPortTakenException e) {
@@ -152,6 +176,30 @@ public final class NetTransport implements Transport {
         return counters.snapshot();
     }
 
+    /** How packets travel. */
+    public TransportMode mode() {
+        return config.mode();
+    }
+
+    /** UDP sockets bound: one a bind address in UDP mode, none in TCP mode. */
+    public int udpSocketCount() {
+        return udpSockets.size();
+    }
+
+    /**
+     * What the packet connections did (all zero in UDP mode): opened, dropped packets by reason,
+     * malformed or idle connections closed.
+     */
+    public PacketConnectionStats packetConnectionStats() {
+        return packetCounters.snapshot();
+    }
+
+    /** Outbound packet connections open or opening now (0 in UDP mode). */
+    public int packetConnectionCount() {
+        PacketConnections p = packetConnections;
+        return p == null ? 0 : p.size();
+    }
+
     /** Exceptions thrown by the listener or readers, or raised by the sockets, so far. */
     public long errorCount() {
         return counters.errors();
@@ -166,6 +214,12 @@ public final class NetTransport implements Transport {
      */
     @Override
     public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws IOException {
+        AdvertiseAddress a = chooseAdvertiseAddr(ip, port);
+        advertised = a;
+        return a;
+    }
+
+    private AdvertiseAddress chooseAdvertiseAddr(String ip, int port) throws IOException {
         if (ip != null && !ip.isEmpty()) {
             return new AdvertiseAddress(parseIp(ip).getAddress(), port > 0 ? port : getAutoBindPort());
         }
@@ -188,9 +242,17 @@ public final class NetTransport implements Transport {
      * Sends one datagram from the first UDP socket, at once, from the calling thread (see
      * {@link UdpChannel}). The future is complete on return; it fails (this never throws) once
      * shut down, when the destination is unreachable, or when the socket's send buffer is full.
+     *
+     * <p>In TCP mode the packet goes as a frame on the connection to that peer, opened if there
+     * is none; the future is complete on return too, failed when the packet was dropped (see
+     * {@link PacketConnectionStats}). A packet queued behind a connection that then fails is lost
+     * silently, as a datagram would be.
      */
     @Override
     public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
+        if (config.mode() == TransportMode.TCP) {
+            return writeToConnection(buf, addr);
+        }
         List<java.nio.channels.DatagramChannel> udp = udpSockets;
         if (shutdown.get() || udp.isEmpty()) {
             return CompletableFuture.failedFuture(new IOException("cannot send to " + addr.hostPort()
@@ -211,6 +273,35 @@ public final class NetTransport implements Transport {
         }
         counters.packetOut(buf.length);
         return SENT;
+    }
+
+    private CompletableFuture<Void> writeToConnection(byte[] buf, Address addr) {
+        PacketConnections p = packetConnections;
+        if (shutdown.get() || p == null) {
+            return CompletableFuture.failedFuture(new IOException("cannot send to " + addr.hostPort()
+                    + ": NetTransport is " + (shutdown.get() ? "shut down" : "not started")));
+        }
+        InetSocketAddress target = addr.socketAddress();
+        if (target.isUnresolved()) {
+            return CompletableFuture.failedFuture(new UnknownHostException("unresolved address " + target));
+        }
+        return p.send(buf, target);
+    }
+
+    /** The hello of a packet connection: the advertised address, else the bind address and port. */
+    private ByteBuf hello() {
+        AdvertiseAddress a = advertised;
+        if (a != null) {
+            return PacketFraming.hello(a.ip(), a.port());
+        }
+        InetSocketAddress bound = (InetSocketAddress) tcpListeners.get(0).localAddress();
+        return PacketFraming.hello(bound.getAddress().getAddress(), getAutoBindPort());
+    }
+
+    /** The first bind address unless it is the wildcard: packet connections leave from it. */
+    private InetAddress localIp() throws IOException {
+        InetAddress ip = parseIp(config.bindAddrs().get(0));
+        return ip.isAnyLocalAddress() ? null : ip;
     }
 
     /** Every successful send: sent is all UDP tells. */
@@ -272,6 +363,10 @@ public final class NetTransport implements Transport {
             return;
         }
         closeAll();
+        PacketConnections p = packetConnections;
+        if (p != null) {
+            p.clear();
+        }
     }
 
     // ---- binding ----
@@ -281,8 +376,17 @@ public final class NetTransport implements Transport {
         List<Channel> tcp = new ArrayList<>();
         int port = config.bindPort();
         boolean auto = port == 0;
+        boolean tcpOnly = config.mode() == TransportMode.TCP;
         for (String addr : config.bindAddrs()) {
             InetAddress ip = parseIp(addr);
+            if (tcpOnly) {
+                Channel listener = bind(tcpBootstrap(streams), "TCP", addr, ip, port, auto && port != 0);
+                tcp.add(listener);
+                if (port == 0) {
+                    port = ((InetSocketAddress) listener.localAddress()).getPort();
+                }
+                continue;
+            }
             Bootstrap udpBootstrap = new Bootstrap()
                     .group(group)
                     .channelFactory(UdpChannel::create)
@@ -295,32 +399,79 @@ public final class NetTransport implements Transport {
             if (port == 0) {
                 port = u.localAddress().getPort();
             }
-            ServerBootstrap tcpBootstrap = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    // rebinding right after a shutdown must not wait for TIME_WAIT connections
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (inboundStreams.incrementAndGet() > config.maxInboundStreams()) {
-                                // shed at once: idle or hostile connections must not pile up
-                                inboundStreams.decrementAndGet();
-                                ch.close();
-                                listener.onStreamShed(ch.remoteAddress());
-                                return;
-                            }
-                            ch.closeFuture().addListener(f -> inboundStreams.decrementAndGet());
-                            initStream(ch, ch.remoteAddress(), streams);
-                        }
-                    });
-            tcp.add(bind(tcpBootstrap, "TCP", addr, ip, port, auto));
+            tcp.add(bind(tcpBootstrap(streams), "TCP", addr, ip, port, auto));
         }
         udpSockets = udp.stream().map(UdpChannel::socket).toList();
         tcpListeners = List.copyOf(tcp);
         boundPort = port;
         log.debug("NetTransport bound to {} port {}", config.bindAddrs(), port);
+    }
+
+    private ServerBootstrap tcpBootstrap(StreamHandler streams) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                // rebinding right after a shutdown must not wait for TIME_WAIT connections
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (inboundStreams.incrementAndGet() > config.maxInboundStreams()) {
+                            // shed at once: idle or hostile connections must not pile up
+                            inboundStreams.decrementAndGet();
+                            ch.close();
+                            listener.onStreamShed(ch.remoteAddress());
+                            return;
+                        }
+                        if (config.mode() == TransportMode.TCP) {
+                            acceptUnidentified(ch, streams);
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> inboundStreams.decrementAndGet());
+                        initStream(ch, ch.remoteAddress(), streams);
+                    }
+                });
+    }
+
+    /**
+     * TCP mode: a connection that may be a stream or a packet connection, counted as a stream
+     * until its first byte tells. A TLS handler would be added before the sniffer.
+     */
+    private void acceptUnidentified(SocketChannel ch, StreamHandler streams) {
+        track(ch);
+        // which count the connection holds; moved when it turns out to be a packet connection
+        AtomicInteger[] slot = {inboundStreams};
+        ch.closeFuture().addListener(f -> slot[0].decrementAndGet());
+        InboundSniffer.Routes routes = new InboundSniffer.Routes() {
+            @Override
+            public ChannelHandler[] packetConnection(ChannelHandlerContext ctx) {
+                inboundStreams.decrementAndGet();
+                slot[0] = inboundPacketConnections;
+                if (inboundPacketConnections.incrementAndGet() > config.maxPacketConnections()) {
+                    packetCounters.shedInbound(ch.remoteAddress());
+                    return null;
+                }
+                packetCounters.inboundOpened.increment();
+                long idle = config.packetIdleTimeout().toMillis() * 2;
+                return new ChannelHandler[] {
+                    new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS),
+                    new PacketFrameDecoder(listener, counters, packetCounters)
+                };
+            }
+
+            @Override
+            public io.netty.channel.ChannelHandler streamConnection(ChannelHandlerContext ctx) {
+                ch.attr(NetStreamConnection.KEY).set(new NetStreamConnection(ch, ch.remoteAddress(), counters));
+                return streams;
+            }
+
+            @Override
+            public void announceStream(ChannelHandlerContext ctx) {
+                streams.announce(ctx);
+            }
+        };
+        ch.pipeline().addLast(new InboundSniffer(routes, packetCounters, config.connectTimeout()));
     }
 
     private Channel bind(

@@ -10,20 +10,31 @@ import java.util.Objects;
  * How a {@link NetTransport} binds (Go's {@code NetTransportConfig}).
  *
  * @param bindAddrs IP literals to bind UDP and TCP to, all on the same port; the first one also
- *     sends every datagram
+ *     sends every datagram (in TCP mode, is the local address of every packet connection)
  * @param bindPort the port, or 0 to let the OS pick a free one
  * @param eventLoopGroup the Netty group to run on, or null for one group shared by every
  *     transport in the JVM; a supplied group is never shut down by the transport
  * @param connectTimeout used by {@link NetTransport#dialAddress} when the caller gives no timeout
  * @param maxInboundStreams how many streams peers may hold open to us at once; past it a new
  *     one is closed at once and reported to {@link dev.memberlist.engine.transport.TransportListener#onStreamShed}
+ * @param mode how packets travel: UDP datagrams (the default, Go's way) or frames on TCP
+ *     connections with no UDP socket bound ({@link TransportMode#TCP})
+ * @param packetIdleTimeout in {@link TransportMode#TCP} mode, how long an outbound packet
+ *     connection may go without a packet before it is closed (the next packet reopens it); an
+ *     inbound one is closed after twice this without a frame
+ * @param maxPacketConnections in {@link TransportMode#TCP} mode, how many outbound packet
+ *     connections may be open or opening at once, and separately how many inbound ones; past it
+ *     a packet to a new peer is dropped, or a new inbound connection closed, and counted
  */
 public record NetTransportConfig(
         List<String> bindAddrs,
         int bindPort,
         EventLoopGroup eventLoopGroup,
         Duration connectTimeout,
-        int maxInboundStreams) {
+        int maxInboundStreams,
+        TransportMode mode,
+        Duration packetIdleTimeout,
+        int maxPacketConnections) {
 
     /** Go memberlist's default TCP timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -33,6 +44,19 @@ public record NetTransportConfig(
      * 128th concurrent push-pull), far below what exhausts a process's descriptors.
      */
     public static final int DEFAULT_MAX_INBOUND_STREAMS = 512;
+
+    /**
+     * Idle outbound packet connections close after this, by default: far longer than a member
+     * goes without hearing from a peer in a small cluster (probes and gossip reach each of N
+     * peers about every N/15 s), so a working connection is not torn down and reopened.
+     */
+    public static final Duration DEFAULT_PACKET_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Packet connections each way, by default: more peers than are contacted within one idle
+     * timeout in clusters of a few thousand members.
+     */
+    public static final int DEFAULT_MAX_PACKET_CONNECTIONS = 4096;
 
     public NetTransportConfig {
         bindAddrs = List.copyOf(bindAddrs);
@@ -55,9 +79,35 @@ public record NetTransportConfig(
         if (maxInboundStreams < 1) {
             throw new IllegalArgumentException("maxInboundStreams must be at least 1, got " + maxInboundStreams);
         }
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(packetIdleTimeout, "packetIdleTimeout");
+        if (packetIdleTimeout.isNegative() || packetIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("packetIdleTimeout must be positive, got " + packetIdleTimeout);
+        }
+        if (maxPacketConnections < 1) {
+            throw new IllegalArgumentException("maxPacketConnections must be at least 1, got " + maxPacketConnections);
+        }
     }
 
-    /** {@code 0.0.0.0}, a free port, the shared event loop group, a 10 s connect timeout. */
+    /** UDP mode with the default packet connection settings: the fields this record first had. */
+    public NetTransportConfig(
+            List<String> bindAddrs,
+            int bindPort,
+            EventLoopGroup eventLoopGroup,
+            Duration connectTimeout,
+            int maxInboundStreams) {
+        this(
+                bindAddrs,
+                bindPort,
+                eventLoopGroup,
+                connectTimeout,
+                maxInboundStreams,
+                TransportMode.UDP,
+                DEFAULT_PACKET_IDLE_TIMEOUT,
+                DEFAULT_MAX_PACKET_CONNECTIONS);
+    }
+
+    /** {@code 0.0.0.0}, a free port, the shared event loop group, a 10 s connect timeout, UDP packets. */
     public static NetTransportConfig defaults() {
         return builder().build();
     }
@@ -82,6 +132,9 @@ public record NetTransportConfig(
         private EventLoopGroup eventLoopGroup;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private int maxInboundStreams = DEFAULT_MAX_INBOUND_STREAMS;
+        private TransportMode mode = TransportMode.UDP;
+        private Duration packetIdleTimeout = DEFAULT_PACKET_IDLE_TIMEOUT;
+        private int maxPacketConnections = DEFAULT_MAX_PACKET_CONNECTIONS;
 
         private Builder() {}
 
@@ -120,8 +173,35 @@ public record NetTransportConfig(
             return this;
         }
 
+        /** How packets travel; {@link TransportMode#UDP} by default. */
+        public Builder mode(TransportMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /** In TCP mode, when an idle outbound packet connection closes; 60 s by default. */
+        public Builder packetIdleTimeout(Duration timeout) {
+            this.packetIdleTimeout = timeout;
+            return this;
+        }
+
+        /** In TCP mode, packet connections each way; {@value NetTransportConfig#DEFAULT_MAX_PACKET_CONNECTIONS} by default. */
+        public Builder maxPacketConnections(int max) {
+            this.maxPacketConnections = max;
+            return this;
+        }
+
+        /** The config; throws {@link IllegalArgumentException} for a value out of range. */
         public NetTransportConfig build() {
-            return new NetTransportConfig(bindAddrs, bindPort, eventLoopGroup, connectTimeout, maxInboundStreams);
+            return new NetTransportConfig(
+                    bindAddrs,
+                    bindPort,
+                    eventLoopGroup,
+                    connectTimeout,
+                    maxInboundStreams,
+                    mode,
+                    packetIdleTimeout,
+                    maxPacketConnections);
         }
     }
 }

@@ -37,6 +37,14 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().parent() == null) {
             return; // dialed: the dial's future hands it out
         }
+        announce(ctx);
+    }
+
+    /**
+     * Hands an accepted stream to the listener: when it becomes active, or in TCP mode once its
+     * first byte showed it is a stream.
+     */
+    void announce(ChannelHandlerContext ctx) {
         NetStreamConnection conn = ctx.channel().attr(NetStreamConnection.KEY).get();
         try {
             listener.onStream(conn);
