@@ -3,6 +3,7 @@ package dev.memberlist.spring.boot.autoconfigure;
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.discovery.DnsSeedProvider;
 import dev.memberlist.engine.security.Keyring;
+import dev.memberlist.engine.transport.net.TransportMode;
 import dev.memberlist.spring.boot.MemberlistTags;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,13 @@ public class MemberlistProperties implements Validator {
      * every address it resolves to is contacted, looked up again at every attempt.
      */
     private List<String> seeds = new ArrayList<>();
+
+    /**
+     * How packets travel: "udp" (Go's way, and the only one Go nodes speak) or "tcp" (framed on
+     * persistent TCP connections, no UDP socket bound: for networks that drop UDP and for load
+     * balancers; not wire-compatible with Go nodes).
+     */
+    private TransportMode transport = TransportMode.UDP;
 
     /**
      * How often the node looks its seeds up again and, while it sees fewer live members than
@@ -273,6 +281,14 @@ public class MemberlistProperties implements Validator {
 
     public void setSeeds(List<String> seeds) {
         this.seeds = seeds;
+    }
+
+    public TransportMode getTransport() {
+        return this.transport;
+    }
+
+    public void setTransport(TransportMode transport) {
+        this.transport = transport;
     }
 
     public Duration getRejoinInterval() {

@@ -85,6 +85,7 @@ final class PropertiesConfigFactory {
         set(properties.getMaxInboundStreams(), config::setMaxInboundStreams);
         set(properties.getReconnectTimeout(), config::setReconnectTimeout);
         set(properties.getRejoinInterval(), config::setRejoinInterval);
+        set(properties.getTransport(), config::setTransportMode);
         return config;
     }
 

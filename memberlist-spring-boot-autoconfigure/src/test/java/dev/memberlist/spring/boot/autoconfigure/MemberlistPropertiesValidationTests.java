@@ -70,6 +70,7 @@ class MemberlistPropertiesValidationTests {
         assertStartupFailure("memberlist.seeds=10.0.0.1:7946,seeds.example.com:http", "memberlist.seeds[1]", "port");
         assertStartupFailure("memberlist.dns-servers=127.0.0.1:99999", "memberlist.dns-servers[0]", "port");
         assertStartupFailure("memberlist.rejoin-interval=-1s", "memberlist.rejoin-interval", "must not be negative");
+        assertStartupFailure("memberlist.transport=quic", "memberlist.transport", "quic");
     }
 
     @Test
