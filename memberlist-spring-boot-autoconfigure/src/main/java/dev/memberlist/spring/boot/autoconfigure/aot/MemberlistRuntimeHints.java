@@ -49,7 +49,12 @@ class MemberlistRuntimeHints implements RuntimeHintsRegistrar {
             "dev.memberlist.engine.transport.net.PacketHandler",
             "dev.memberlist.engine.transport.net.StreamHandler",
             "dev.memberlist.engine.transport.net.NetTransport$1",
-            "dev.memberlist.engine.transport.net.NetTransport$2");
+            "dev.memberlist.engine.transport.net.NetTransport$2",
+            // TCP mode: the first-byte sniffer, packet frames, the outbound packet connections
+            "dev.memberlist.engine.transport.net.InboundSniffer",
+            "dev.memberlist.engine.transport.net.PacketFrameDecoder",
+            "dev.memberlist.engine.transport.net.PacketConnections$OutboundHandler",
+            "dev.memberlist.engine.transport.net.PacketConnections$Connection$1");
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
