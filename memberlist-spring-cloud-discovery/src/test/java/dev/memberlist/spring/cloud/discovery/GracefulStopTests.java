@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
@@ -90,5 +91,35 @@ class GracefulStopTests {
             caller.join(Duration.ofSeconds(30).toMillis());
         }
         assertThat(errors).as("calls that failed over the stop").isEmpty();
+    }
+
+    @Test
+    void aStoppingInstanceIsGoneFromEveryInstanceListWhileItsWebServerStillServes() throws Exception {
+        // a long drain, so that "still serves" is not a matter of luck on a busy machine
+        ConfigurableApplicationContext a1 = this.services.start("a", "a-1", "memberlist.discovery.drain-time=10s");
+        ConfigurableApplicationContext a2 = this.services.start("a", "a-2");
+        ConfigurableApplicationContext b = this.services.start("b", "b-1");
+        List<DiscoveryClient> everywhere = List.of(a2.getBean(DiscoveryClient.class), b.getBean(DiscoveryClient.class));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> everywhere.forEach(
+                        (discovery) -> assertThat(discovery.getInstances("a")).hasSize(2)));
+        RestClient direct = RestClient.create("http://127.0.0.1:" + TestServices.httpPort(a1));
+
+        Thread stopping = new Thread(a1::close, "stopping a-1");
+        stopping.start();
+        try {
+            await("a-1 gone from every other member's instance list")
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> everywhere.forEach((discovery) -> assertThat(discovery.getInstances("a"))
+                            .extracting(ServiceInstance::getInstanceId)
+                            .containsExactly("a-2")));
+            assertThat(stopping.isAlive()).as("a-1 still stopping").isTrue();
+            assertThat(direct.get().uri("/whoami").retrieve().body(String.class))
+                    .as("a-1's web server, after every member dropped a-1")
+                    .isEqualTo("a-1");
+        } finally {
+            stopping.join(PATIENCE.toMillis());
+        }
     }
 }
