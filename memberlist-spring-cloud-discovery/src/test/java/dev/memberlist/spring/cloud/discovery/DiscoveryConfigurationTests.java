@@ -53,6 +53,8 @@ class DiscoveryConfigurationTests {
                             .isEmpty();
                     assertThat(context.getBean(DiscoveryClient.class).getOrder())
                             .isZero();
+                    // nothing to drain without a web server
+                    assertThat(context).doesNotHaveBean(DrainLifecycle.class);
                 });
     }
 

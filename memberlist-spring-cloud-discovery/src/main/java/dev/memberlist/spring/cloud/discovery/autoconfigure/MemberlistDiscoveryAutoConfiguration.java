@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -124,15 +125,17 @@ public final class MemberlistDiscoveryAutoConfiguration {
                     publisher);
         }
 
-        @Bean
-        @ConditionalOnMissingBean
-        DrainLifecycle memberlistDrainLifecycle(MemberlistDiscoveryProperties properties) {
-            return new DrainLifecycle(properties.getDrainTime());
-        }
-
+        /** The web server's ports, and its drain: none of it matters without a web server. */
         @Configuration(proxyBeanMethods = false)
         @ConditionalOnClass(WebServerInitializedEvent.class)
+        @ConditionalOnWebApplication
         static class WebServerPortConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean
+            DrainLifecycle memberlistDrainLifecycle(MemberlistDiscoveryProperties properties) {
+                return new DrainLifecycle(properties.getDrainTime());
+            }
 
             @Bean
             WebServerPortListener memberlistWebServerPortListener(MemberlistServiceRegistration registration) {
