@@ -224,5 +224,18 @@
     if (sent) text.value = '';
   });
 
+  // --- calling the greeter service through Spring Cloud LoadBalancer --------------------
+
+  document.getElementById('call-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = document.getElementById('call-result');
+    delete result.dataset.instance;
+    await postJson('call', {}, result, (greeting) => {
+      // data-instance: a stable hook for tests
+      result.dataset.instance = greeting.instance;
+      return '"' + greeting.text + '": answered by ' + greeting.instance + ' (port ' + greeting.port + ')';
+    });
+  });
+
   poll();
 })();

@@ -26,7 +26,10 @@ import tools.jackson.databind.JsonNode;
  * cluster; each one's page is open in one real, headless browser, loaded once and watched live
  * as a user would watch it: a tag set on one page and a broadcast sent from another show up in
  * the others' event feeds, a message goes from one to another, and an instance killed with
- * SIGKILL shows up as failed on the others' pages without a reload.
+ * SIGKILL shows up as failed on the others' pages without a reload. As the README runs the
+ * two-service demo, the first two run as service {@code greeter} and the third as service {@code
+ * caller}, whose page calls {@code http://greeter/greeting} through Spring Cloud LoadBalancer and
+ * the memberlist discovery client, and shows which greeter answered.
  *
  * <p>The tests share the three processes and the browser (starting JVMs is the slow part) and
  * run in order; the last one kills an instance. Every process's output is kept in {@code
@@ -71,11 +74,11 @@ class SampleAppIT {
         }
         SampleInstance first = this.instances.get(0);
         // the first one seeds itself, as the default configuration does on port 7946
-        first.start(JAR, first.memberlistAddress());
+        first.start(JAR, first.memberlistAddress(), List.of(), service(first));
         String firstName = awaitNodeName(first);
         this.names.put(first, firstName);
         for (SampleInstance other : this.instances.subList(1, 3)) {
-            other.start(JAR, first.memberlistAddress());
+            other.start(JAR, first.memberlistAddress(), List.of(), service(other));
         }
         for (SampleInstance other : this.instances.subList(1, 3)) {
             this.names.put(other, awaitNodeName(other));
@@ -248,10 +251,39 @@ class SampleAppIT {
 
     @Test
     @Order(6)
+    void theCallersPageCallsTheGreeterServiceAndShowsWhichInstanceAnswered() {
+        SampleInstance caller = this.instances.get(2);
+        List<String> greeters = List.of(this.names.get(this.instances.get(0)), this.names.get(this.instances.get(1)));
+        LiveBrowser.Page page = this.pages.get(caller);
+        Set<String> answeredBy = ConcurrentHashMap.newKeySet();
+        // as a user does it: press the button, read who answered; round robin reaches both
+        await("both greeter instances answering the caller's page")
+                .atMost(EVENT_ON_PAGE)
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> {
+                    // the answer to the previous press, if it came; then press again
+                    JsonNode instance =
+                            page.evaluate("document.getElementById('call-result').dataset.instance || null");
+                    if (instance.isString()) {
+                        answeredBy.add(instance.asString());
+                        assertThat(text(page, "#call-result")).contains("Hello from " + instance.asString());
+                    }
+                    page.evaluate("document.querySelector('#call-form button').click()");
+                    assertThat(answeredBy).containsExactlyInAnyOrderElementsOf(greeters);
+                });
+        // Spring Cloud's own discovery health indicator, over the memberlist discovery client
+        JsonNode discovery = get(caller, "/actuator/health").path("components").path("discoveryComposite");
+        assertThat(discovery.path("status").asString()).isEqualTo("UP");
+        assertThat(discovery.toString()).contains("greeter", "caller");
+    }
+
+    @Test
+    @Order(7)
     void aKilledInstanceIsDeclaredDeadByTheOthersAndTheirPagesShowItAsItHappens() throws Exception {
-        SampleInstance victim = this.instances.get(2);
+        // a greeter: the caller's calls then all go to the other one
+        SampleInstance victim = this.instances.get(1);
         String victimName = this.names.get(victim);
-        List<SampleInstance> survivors = this.instances.subList(0, 2);
+        List<SampleInstance> survivors = List.of(this.instances.get(0), this.instances.get(2));
         victim.kill();
         // a dead node is forgotten after gossip-to-the-dead-time (15 s with the local profile),
         // so remember each survivor that has reported it dead instead of asking for both at once
@@ -285,12 +317,30 @@ class SampleAppIT {
                     .as("%s still the page loaded before the kill, never reloaded", page)
                     .isTrue();
         }
+        // the caller no longer routes to the dead greeter: every call answered by the other
+        LiveBrowser.Page callerPage = this.pages.get(this.instances.get(2));
+        String otherGreeter = this.names.get(this.instances.get(0));
+        for (int i = 0; i < 5; i++) {
+            callerPage.evaluate("document.getElementById('call-result').textContent = '';"
+                    + "document.querySelector('#call-form button').click()");
+            await("call " + (i + 1) + " after the kill answered by " + otherGreeter)
+                    .atMost(EVENT_ON_PAGE)
+                    .pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(
+                            () -> assertThat(text(callerPage, "#call-result")).contains("answered by " + otherGreeter));
+        }
         this.pages.get(survivors.get(1)).screenshot(SCREENSHOT);
         for (SampleInstance survivor : survivors) {
             assertThat(survivor.output())
                     .as("MembershipLogger's line in %s", survivor.log())
                     .contains("Member failed: " + victimName);
         }
+    }
+
+    /** As the README starts them: two instances of service greeter, then one of service caller. */
+    private List<String> service(SampleInstance instance) {
+        int index = this.instances.indexOf(instance);
+        return List.of("--spring.application.name=" + ((index < 2) ? "greeter" : "caller"));
     }
 
     private String awaitNodeName(SampleInstance instance) {

@@ -77,6 +77,18 @@ final class SampleInstance {
      * @param jvmOptions such as {@code -Dspring.aot.enabled=true}
      */
     void start(Path jar, String seed, List<String> jvmOptions) throws IOException {
+        start(jar, seed, jvmOptions, List.of());
+    }
+
+    /**
+     * Starts the jar with more JVM options and more application arguments.
+     *
+     * @param jar the executable jar
+     * @param seed the member to join, as {@code host:port}
+     * @param jvmOptions such as {@code -Dspring.aot.enabled=true}
+     * @param arguments such as {@code --spring.application.name=greeter}
+     */
+    void start(Path jar, String seed, List<String> jvmOptions, List<String> arguments) throws IOException {
         Files.createDirectories(this.log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -87,6 +99,7 @@ final class SampleInstance {
         command.add("--server.port=" + this.httpPort);
         command.add("--memberlist.bind-port=" + this.memberlistPort);
         command.add("--memberlist.seeds=" + seed);
+        command.addAll(arguments);
         this.process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(this.log.toFile())
