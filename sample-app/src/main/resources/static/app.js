@@ -1,6 +1,7 @@
-// Polls /actuator/memberlist once a second and renders the member table. Plain DOM, no
-// framework and no build step; text goes in with textContent, never as HTML, since names and
-// tags come from other nodes.
+// Polls /actuator/memberlist once a second and renders the member table; shows the node's
+// events as they happen from the server-sent events of /events; sets a tag and broadcasts.
+// Plain DOM, no framework and no build step; text goes in with textContent, never as HTML,
+// since names, tags and messages come from other nodes.
 (function () {
   'use strict';
 
@@ -131,6 +132,96 @@
     } catch (e) {
       result.textContent = 'not sent: ' + e.message;
     }
+  });
+
+  // --- the live event feed -------------------------------------------------------------
+
+  const FEED_MAX = 200;
+  const feed = document.getElementById('feed');
+  const feedStatus = document.getElementById('feed-status');
+  const KIND_TEXT = {
+    joined: 'joined',
+    updated: 'updated',
+    left: 'left',
+    failed: 'failed',
+    message: 'message',
+    broadcast: 'you broadcast',
+  };
+
+  function feedEntry(e) {
+    const li = el('li');
+    // data-* attributes: stable hooks for tests and for anyone scripting the page
+    li.dataset.id = e.id;
+    li.dataset.kind = e.kind;
+    if (e.member) li.dataset.member = e.member;
+    li.appendChild(el('time', 'time mono', new Date(e.time).toLocaleTimeString()));
+    li.lastChild.dateTime = e.time;
+    li.appendChild(el('span', 'state kind kind-' + e.kind, KIND_TEXT[e.kind] || e.kind));
+    if (e.member) {
+      const who = el('span', 'who', e.member);
+      if (e.local) who.appendChild(el('span', 'you', 'this node'));
+      li.appendChild(who);
+    }
+    const tags = el('span', 'tags');
+    for (const [key, value] of Object.entries(e.tags || {})) {
+      tags.appendChild(el('span', 'tag', key + '=' + value));
+    }
+    if (e.member) li.appendChild(tags);
+    if (e.text !== null && e.text !== undefined) li.appendChild(el('span', 'text', e.text));
+    return li;
+  }
+
+  // EventSource reconnects by itself, sending the last id it got, and the node sends only what
+  // the page missed; the newest entry goes on top
+  const events = new EventSource('events');
+  events.onopen = () => {
+    feedStatus.textContent = 'live';
+    feedStatus.className = 'connection ok';
+  };
+  events.onerror = () => {
+    feedStatus.textContent = 'reconnecting…';
+    feedStatus.className = 'connection error';
+  };
+  events.onmessage = (message) => {
+    const placeholder = feed.querySelector('.placeholder');
+    if (placeholder) placeholder.remove();
+    feed.insertBefore(feedEntry(JSON.parse(message.data)), feed.firstChild);
+    while (feed.children.length > FEED_MAX) feed.lastChild.remove();
+  };
+
+  // --- tags and broadcasts --------------------------------------------------------------
+
+  async function postJson(path, body, result, describe) {
+    result.textContent = 'sending…';
+    try {
+      const response = await fetch(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      result.textContent = response.ok ? describe(answer) : 'failed: ' + answer.error;
+      return response.ok;
+    } catch (e) {
+      result.textContent = 'failed: ' + e.message;
+      return false;
+    }
+  }
+
+  document.getElementById('tag-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const name = document.getElementById('tag-name');
+    const value = document.getElementById('tag-value');
+    await postJson('tags', { name: name.value, value: value.value }, document.getElementById('tag-result'),
+      (tags) => 'tags now ' + Object.entries(tags).map(([k, v]) => k + '=' + v).join(', '));
+  });
+
+  document.getElementById('broadcast-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = document.getElementById('broadcast-text');
+    const sent = await postJson('broadcasts', { text: text.value }, document.getElementById('broadcast-result'),
+      () => 'queued on gossip: see the other pages');
+    if (sent) text.value = '';
   });
 
   poll();

@@ -563,7 +563,10 @@ public final class Config {
         return this;
     }
 
-    /** Reject unencrypted input when a keyring is set. */
+    /**
+     * Reject unencrypted input when a keyring is set. The node's starting value: a running node
+     * switches it with {@link Memberlist#setGossipVerifyIncoming}.
+     */
     public boolean isGossipVerifyIncoming() {
         return gossipVerifyIncoming;
     }
@@ -573,7 +576,10 @@ public final class Config {
         return this;
     }
 
-    /** Encrypt output when a keyring is set. */
+    /**
+     * Encrypt output when a keyring is set. The node's starting value: a running node switches it
+     * with {@link Memberlist#setGossipVerifyOutgoing}.
+     */
     public boolean isGossipVerifyOutgoing() {
         return gossipVerifyOutgoing;
     }

@@ -93,7 +93,7 @@ final class Gossip {
             };
         });
         int bytesAvail = m.config.getUdpBufferSize() - COMPOUND_HEADER_OVERHEAD - m.packets.labelOverhead();
-        if (m.config.encryptionEnabled()) {
+        if (m.encryptionEnabled()) {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
         for (NodeRecord node : kNodes) {

@@ -1,5 +1,6 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.wire.MessageType;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -413,6 +414,54 @@ public final class Memberlist implements AutoCloseable {
     /** Streams refused or cut for the same reasons. */
     public long droppedStreams() {
         return ctx.droppedStreams();
+    }
+
+    // ---- encryption, switched on a running node --------------------------------------------
+
+    /**
+     * The keys this node encrypts with and accepts (Go's {@code Config.Keyring}): the configured
+     * keyring, or, when none was configured, an empty one of the node's own, so that encryption
+     * can be switched on in a running cluster. Every change ({@link Keyring#addKey},
+     * {@link Keyring#useKey}, {@link Keyring#removeKey}) applies to the next packet and stream.
+     *
+     * <p>On a plain node, installing the first key turns encryption on at once under the verify
+     * flags in force: switch {@link #setGossipVerifyIncoming incoming} and {@link
+     * #setGossipVerifyOutgoing outgoing} verification off first, as Go's rollout does, or the node
+     * stops understanding its plain peers. README, "Turning encryption on in a running cluster",
+     * gives the three steps and key rotation.
+     */
+    public Keyring keyring() {
+        return ctx.keyring;
+    }
+
+    /** Go's {@code GossipVerifyIncoming} as in force now: see {@link #setGossipVerifyIncoming}. */
+    public boolean isGossipVerifyIncoming() {
+        return ctx.isGossipVerifyIncoming();
+    }
+
+    /**
+     * Switches Go's {@code GossipVerifyIncoming} on a running node, from any thread; the next
+     * packet or stream received is judged by it. When true (the default), with a key installed,
+     * a packet no key decrypts is dropped and counted and a plain stream is refused; when false,
+     * such input is taken as plaintext, which lets a cluster turn encryption on without a
+     * partition. Nothing about it touches the ping-ack path's timing: a flag read per packet.
+     */
+    public void setGossipVerifyIncoming(boolean verify) {
+        ctx.setGossipVerifyIncoming(verify);
+    }
+
+    /** Go's {@code GossipVerifyOutgoing} as in force now: see {@link #setGossipVerifyOutgoing}. */
+    public boolean isGossipVerifyOutgoing() {
+        return ctx.isGossipVerifyOutgoing();
+    }
+
+    /**
+     * Switches Go's {@code GossipVerifyOutgoing} on a running node, from any thread; the next
+     * packet or stream sent follows it. When true (the default) and a key is installed, what the
+     * node sends is encrypted with the primary key; when false it goes out plain.
+     */
+    public void setGossipVerifyOutgoing(boolean verify) {
+        ctx.setGossipVerifyOutgoing(verify);
     }
 
     // ---- user messages ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.Suspect;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,6 +15,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,13 @@ final class Membership {
     final NodeMap nodeMap = new NodeMap();
 
     private final Map<String, Suspicion> nodeTimers = new HashMap<>();
+    /**
+     * Leaves we heard claimed for a member but could not verify (see {@link #deadNode(Dead,
+     * boolean)}): the member is suspected, and if its suspicion runs out unrefuted it is marked
+     * left rather than dead. Cleared with the suspicion. Strand only.
+     */
+    private final Map<String, Long> claimedLeaves = new HashMap<>();
+
     private final EnumMap<NodeState, Integer> stateCounts = new EnumMap<>(NodeState.class);
     /** Go's {@code numNodes}: every entry of the node list, read by queues on any thread. */
     private volatile int numNodes;
@@ -428,6 +438,13 @@ final class Membership {
         if (k > 0 && confirmations < k) {
             m.metrics.incrCounter("memberlist.degraded.timeout", 1);
         }
+        Long claimed = claimedLeaves.remove(nodeName);
+        if (claimed != null) {
+            // someone said it left and it never answered that: it did leave
+            log.info("{}: marking {} as left, suspect timeout reached after a claimed leave", m.name, nodeName);
+            deadNode(new Dead(state.incarnation, nodeName, nodeName));
+            return;
+        }
         log.info(
                 "{}: marking {} as failed, suspect timeout reached ({} peer confirmations)",
                 m.name,
@@ -437,15 +454,51 @@ final class Membership {
     }
 
     private void cancelSuspicion(String nodeName) {
+        claimedLeaves.remove(nodeName);
         Suspicion s = nodeTimers.remove(nodeName);
         if (s != null) {
             s.cancel();
         }
     }
 
+    /** A dead message we raised or otherwise trust (our own leave, a suspicion run out). Strand. */
     void deadNode(Dead d) {
+        deadNode(d, true);
+    }
+
+    /**
+     * Go's deadNode, except for a leave we cannot verify. In Go a {@code dead} message whose
+     * {@code From} is its {@code Node} is a graceful leave, and anyone who can send a packet can
+     * forge one: the member drops out of every member list, does not refute it (it refutes only
+     * what reaches it about itself, and nothing is gossiped to a left member), and its name may
+     * be taken over by any address at once. So a leave counts as a leave only when
+     * {@code fromSubject}: it came from the member itself (the packet's source is the member's
+     * advertised address, or a push-pull we dialled to that address), or the keyring
+     * authenticated it, or we raised it.
+     *
+     * <p>Leaves are relayed by gossip, so most members hear "B left" from C, not from B; C's
+     * word cannot be told from a forger's. An unverified leave is therefore a death claim that B
+     * can refute: we suspect B (Go's own answer to second-hand death, as in its mergeState) and
+     * gossip the message on unchanged, so that B hears it and refutes (it refutes a dead message
+     * about itself unless it is leaving) and other members apply the same rule. Nothing is
+     * removed while B may be alive. If B really left it does not refute (its own record is
+     * Left); we ask B directly ({@link #askClaimedLeaver}) and take the leave once B, shut down
+     * after its leave, stops answering, or at the latest when the suspicion runs out. Either way
+     * B is marked left, not dead: the cluster still sees a graceful leave, a little later on
+     * members that did not hear B itself.
+     * A leave that does come from B while we suspect it is taken at once. Go nodes' leaves come
+     * from their bound address, which is their advertised one on a plain network, so Java nodes
+     * see a Go node's leave as a leave too.
+     *
+     * @param fromSubject whether a leave, if this is one, is known to come from its member
+     */
+    void deadNode(Dead d, boolean fromSubject) {
         NodeRecord state = nodeMap.get(d.node());
         if (state == null || d.incarnation() < state.incarnation) {
+            return;
+        }
+        if (!fromSubject && d.node().equals(d.from()) && !state.deadOrLeft() && !state.name.equals(m.name)) {
+            claimedLeave(state, d);
             return;
         }
         cancelSuspicion(d.node());
@@ -475,6 +528,105 @@ final class Membership {
     }
 
     /**
+     * Whether we hold the named member at this address (its advertised address and port): a
+     * packet from there, or a stream we dialled there, speaks for it. Strand.
+     */
+    boolean isAt(String name, InetSocketAddress a) {
+        if (a == null || a.getAddress() == null) {
+            return false;
+        }
+        NodeRecord r = nodeMap.get(name);
+        return r != null
+                && NodeRecord.sameAddress(r.addr, r.port, a.getAddress().getAddress(), a.getPort());
+    }
+
+    /** An unverified leave: suspect the member, remember the claim, pass the message on. Strand. */
+    private void claimedLeave(NodeRecord state, Dead d) {
+        m.metrics.incrCounter("memberlist.msg.dead.unverified", 1);
+        log.debug("{}: a leave claimed for {} not from itself; suspecting it", m.name, state.name);
+        if (state.state == NodeState.ALIVE) {
+            suspectNode(new Suspect(d.incarnation(), state.name, m.name));
+        }
+        if (!nodeTimers.containsKey(state.name)) {
+            return; // a Suspect record without a timer (only tests write those): nothing to pend
+        }
+        Long known = claimedLeaves.get(state.name);
+        if (known != null && known >= d.incarnation()) {
+            return; // heard already: do not gossip it again
+        }
+        claimedLeaves.put(state.name, d.incarnation());
+        // under the member's name: it replaces the suspect message just queued, and a refutation replaces it
+        m.gossip.queueBroadcast(state.name, MessageCodec.encode(d), null);
+        askClaimedLeaver(state, d.incarnation());
+    }
+
+    /**
+     * Asks the member a leave is claimed for whether it is there, at once: a UDP ping, then, if
+     * that goes unanswered, a TCP ping, as a probe's fallback does. A member that left has
+     * usually shut down right after its leave was sent (that is what {@code Leave} waits for),
+     * so neither is answered and the claim is taken as the leave it was within a probe timeout,
+     * not after a whole suspicion; a live member answers (and refutes the claim gossiped to it).
+     * Both must fail, so one lost datagram does not turn a forged claim into a leave; a member
+     * both unreachable and accused is one a failure detector would declare dead anyway. Strand.
+     */
+    private void askClaimedLeaver(NodeRecord state, long claimed) {
+        Address addr = state.fullAddress();
+        if (addr == null || m.isShutdown()) {
+            return;
+        }
+        String name = state.name;
+        boolean tcp = !m.config.isDisableTcpPings()
+                && (m.config.getDisableTcpPingsForNode() == null
+                        || !m.config.getDisableTcpPingsForNode().test(name))
+                && state.pMax() >= 3;
+        m.probe
+                .ping(name, addr.socketAddress())
+                .handle((rtt, err) -> err == null)
+                .thenCompose(answered -> answered || !tcp
+                        ? CompletableFuture.completedFuture(answered)
+                        : m.streams
+                                .sendPingAndWaitForAck(
+                                        addr,
+                                        m.newPing(m.nextSeqNo(), name),
+                                        m.strand.nanoTime()
+                                                + m.config.getProbeTimeout().toNanos())
+                                .exceptionally(e -> false))
+                .thenAccept(answered -> m.strand.execute(() -> claimedLeaverAnswered(name, claimed, answered)));
+    }
+
+    /**
+     * What the member a leave was claimed for answered. Silent: it left. There: ask again a probe
+     * interval later, while the claim stands, since a member that left answers until it shuts
+     * down, which it does once its leave has been sent ({@code Leave} waits for that); a live
+     * member ends the asking by refuting. At most one suspicion's worth of pings. Strand.
+     */
+    private void claimedLeaverAnswered(String name, long claimed, boolean answered) {
+        Long pending = claimedLeaves.get(name);
+        NodeRecord state = nodeMap.get(name);
+        if (m.isShutdown() || pending == null || pending != claimed || state == null || state.deadOrLeft()) {
+            return; // refuted, or settled otherwise, meanwhile
+        }
+        if (answered) {
+            long interval = Math.max(
+                    m.config.getProbeInterval().toNanos(),
+                    m.config.getProbeTimeout().toNanos());
+            m.strand.schedule(
+                    () -> {
+                        NodeRecord now = nodeMap.get(name);
+                        Long still = claimedLeaves.get(name);
+                        if (now != null && still != null && still == claimed && !m.isShutdown()) {
+                            askClaimedLeaver(now, claimed);
+                        }
+                    },
+                    interval,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.info("{}: marking {} as left: its leave was claimed and it does not answer", m.name, name);
+        deadNode(new Dead(state.incarnation, name, name));
+    }
+
+    /**
      * Gossips that we are alive, with an incarnation above the accusation. Keyed by our name
      * (Go keys it by address, so a refutation does not replace queued messages about us).
      *
@@ -501,6 +653,18 @@ final class Membership {
      * member's lone accusation twice and declare a healthy node dead at the minimum timeout.
      */
     void mergeState(List<PushNodeState> remote) {
+        mergeState(remote, false, null);
+    }
+
+    /**
+     * {@link #mergeState(List)} for a state from a known source: a Left entry is a verified leave
+     * (see {@link #deadNode(Dead, boolean)}) when the stream was authenticated by the keyring, or
+     * when it is the entry of the member at the address we dialled.
+     *
+     * @param authenticated whether the keyring authenticated the stream
+     * @param dialled the address we dialled for this state, or null for a stream a peer opened
+     */
+    void mergeState(List<PushNodeState> remote, boolean authenticated, InetSocketAddress dialled) {
         for (PushNodeState r : remote) {
             long code = r.state();
             if (code < NodeState.ALIVE.code() || code > NodeState.LEFT.code()) {
@@ -509,7 +673,8 @@ final class Membership {
             switch (NodeState.fromCode(code)) {
                 case ALIVE -> aliveNode(
                         new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
-                case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));
+                case LEFT -> deadNode(
+                        new Dead(r.incarnation(), r.name(), r.name()), authenticated || isAt(r.name(), dialled));
                 case DEAD, SUSPECT -> {
                     if (!nodeTimers.containsKey(r.name())) {
                         suspectNode(new Suspect(r.incarnation(), r.name(), m.name));
@@ -593,5 +758,6 @@ final class Membership {
     void cancelAllTimers() {
         nodeTimers.values().forEach(Suspicion::cancel);
         nodeTimers.clear();
+        claimedLeaves.clear();
     }
 }

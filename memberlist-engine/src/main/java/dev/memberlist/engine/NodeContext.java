@@ -5,6 +5,7 @@ import dev.memberlist.engine.scheduler.Cancellable;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.scheduler.SharedExecutors;
 import dev.memberlist.engine.scheduler.Strand;
+import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.state.Awareness;
 import dev.memberlist.engine.state.ProtocolMath;
 import dev.memberlist.engine.transport.AdvertiseAddress;
@@ -96,6 +97,19 @@ final class NodeContext {
     /** Seeds from the config's provider; null without one. */
     final Rejoin rejoin;
 
+    /**
+     * The keys we encrypt with and accept: the configured keyring, or an empty one of our own, so
+     * that keys can be installed on a running plain node. Thread-safe (snapshots).
+     */
+    final Keyring keyring;
+    /**
+     * Go's {@code GossipVerifyIncoming} and {@code GossipVerifyOutgoing}, switchable on a running
+     * node: read once per packet or stream, on any thread, so a change applies to the next one.
+     */
+    private volatile boolean gossipVerifyIncoming;
+
+    private volatile boolean gossipVerifyOutgoing;
+
     private volatile byte[] advertiseAddr;
     private volatile int advertisePort;
     private final AtomicLong sequenceNum = new AtomicLong();
@@ -127,6 +141,9 @@ final class NodeContext {
             this.delegates = new DelegateQueue(name, serial, metrics, config.getHandoffQueueDepth());
             this.streamWork = SharedExecutors.delegates();
         }
+        this.keyring = config.getKeyring() != null ? config.getKeyring() : Keyring.create(List.of(), null);
+        this.gossipVerifyIncoming = config.isGossipVerifyIncoming();
+        this.gossipVerifyOutgoing = config.isGossipVerifyOutgoing();
         this.transport = config.getTransport() != null ? config.getTransport() : defaultTransport(config);
         this.random = config.getRandom() != null ? config.getRandom() : new Random(new SecureRandom().nextLong());
         this.awareness = new Awareness(config.getAwarenessMaxMultiplier(), metrics);
@@ -208,7 +225,7 @@ final class NodeContext {
         InetAddress ip = advertiseInetAddress();
         if (ip != null
                 && !(ip.isSiteLocalAddress() || ip.isLoopbackAddress() || ip.isLinkLocalAddress())
-                && !config.encryptionEnabled()) {
+                && !encryptionEnabled()) {
             log.warn("{}: binding to public address {} without encryption!", name, ip.getHostAddress());
         }
         byte[] meta = nodeMeta();
@@ -480,6 +497,35 @@ final class NodeContext {
 
     long skipIncarnation(long offset) {
         return incarnation.updateAndGet(v -> (v + offset) & 0xffffffffL);
+    }
+
+    /** True when the keyring holds a key (Go's {@code EncryptionEnabled}). Any thread. */
+    boolean encryptionEnabled() {
+        return !keyring.isEmpty();
+    }
+
+    /**
+     * The key to seal what we send with: the primary key when the keyring has one and outgoing
+     * traffic is to be encrypted, else null. One read, so a packet is sealed or not as a whole.
+     */
+    byte[] outgoingKey() {
+        return gossipVerifyOutgoing ? keyring.getPrimaryKey() : null;
+    }
+
+    boolean isGossipVerifyIncoming() {
+        return gossipVerifyIncoming;
+    }
+
+    void setGossipVerifyIncoming(boolean verify) {
+        gossipVerifyIncoming = verify;
+    }
+
+    boolean isGossipVerifyOutgoing() {
+        return gossipVerifyOutgoing;
+    }
+
+    void setGossipVerifyOutgoing(boolean verify) {
+        gossipVerifyOutgoing = verify;
     }
 
     /** Encryption version 0 for protocol 1, else 1. */

@@ -81,7 +81,7 @@ final class PacketLayer {
     /** Sends one message, adding as much queued gossip as fits (Go's sendMsg); completes when written. */
     CompletableFuture<Void> sendMsg(Address a, byte[] msg, boolean userBroadcasts) {
         int bytesAvail = m.config.getUdpBufferSize() - msg.length - Gossip.COMPOUND_HEADER_OVERHEAD - labelOverhead();
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+        if (m.encryptionEnabled() && m.isGossipVerifyOutgoing()) {
             bytesAvail -= Security.encryptOverhead(m.encryptionVersion());
         }
         List<byte[]> extra = m.gossip.getBroadcasts(Gossip.COMPOUND_OVERHEAD, bytesAvail, userBroadcasts);
@@ -135,9 +135,9 @@ final class PacketLayer {
         if (pMax >= 5) {
             msg = Crc.addCrc(msg);
         }
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
-            msg = Security.encryptPayload(
-                    m.encryptionVersion(), m.config.getKeyring().getPrimaryKey(), msg, labelBytes);
+        byte[] key = m.outgoingKey();
+        if (key != null) {
+            msg = Security.encryptPayload(m.encryptionVersion(), key, msg, labelBytes);
         }
         m.metrics.incrCounter("memberlist.udp.sent", msg.length);
         if (labelBytes.length > 0) {
@@ -174,11 +174,15 @@ final class PacketLayer {
             return;
         }
         buf = u.payload();
-        if (m.config.encryptionEnabled()) {
+        // whether a key of ours sealed it: it then speaks for whoever it names (a leave, say)
+        boolean authenticated = false;
+        List<byte[]> keys = m.keyring.keysUnsafe();
+        if (!keys.isEmpty()) {
             try {
-                buf = Security.decryptPayload(m.config.getKeyring().keysUnsafe(), buf, labelBytes);
+                buf = Security.decryptPayload(keys, buf, labelBytes);
+                authenticated = true;
             } catch (DecodeException e) {
-                if (m.config.isGossipVerifyIncoming()) {
+                if (m.isGossipVerifyIncoming()) {
                     m.countDrop("packet", "decrypt");
                     return;
                 }
@@ -235,10 +239,11 @@ final class PacketLayer {
             return;
         }
         List<Object> batch = forStrand;
+        boolean sealed = authenticated;
         m.strand.execute(() -> {
             pending.decrementAndGet();
             for (Object msg : batch) {
-                dispatch(msg, from);
+                dispatch(msg, from, sealed);
             }
         });
     }
@@ -331,8 +336,12 @@ final class PacketLayer {
         return true;
     }
 
-    /** Alive, suspect and dead. Strand. */
-    private void dispatch(Object msg, InetSocketAddress from) {
+    /**
+     * Alive, suspect and dead. Strand.
+     *
+     * @param authenticated whether the packet was sealed by a key of our keyring
+     */
+    private void dispatch(Object msg, InetSocketAddress from, boolean authenticated) {
         if (m.isShutdown()) {
             return;
         }
@@ -341,7 +350,8 @@ final class PacketLayer {
         } else if (msg instanceof Alive a) {
             handleAlive(a, from);
         } else if (msg instanceof Dead d) {
-            m.membership.deadNode(d);
+            // a leave speaks for its member only from the member's own address, or sealed by our keys
+            m.membership.deadNode(d, authenticated || m.membership.isAt(d.node(), from));
         }
     }
 

@@ -174,14 +174,14 @@ final class PushPullSync {
                 })
                 .thenApplyAsync(this::decodeReply, m.streamWork)
                 .thenApply(remote -> {
-                    if (expect != null && !holds(remote, expect, a)) {
+                    if (expect != null && !holds(remote.state(), expect, a)) {
                         m.metrics.incrCounter("memberlist.reconnect.refused", 1);
                         throw new MemberlistException(
                                 "reconnect: the node at " + a.socketAddress() + " is not " + expect + ", not merged");
                     }
                     return remote;
                 })
-                .thenCompose(this::merge)
+                .thenCompose(remote -> merge(remote.state(), remote.sealed(), a.socketAddress()))
                 .whenComplete((v, e) -> m.metrics.recordNanos("memberlist.pushPullNode", m.strand.nanoTime() - start));
     }
 
@@ -197,8 +197,11 @@ final class PushPullSync {
         return false;
     }
 
+    /** A push-pull state received, and whether the keyring authenticated it. */
+    private record Reply(PushPull state, boolean sealed) {}
+
     /** The remote's answer to our push-pull: its state, or why there is none. Stream side. */
-    private PushPull decodeReply(byte[] frame) {
+    private Reply decodeReply(byte[] frame) {
         StreamLayer.StreamMsg msg = m.streams.decode(frame);
         try {
             if (msg.type() == MessageType.ERR) {
@@ -209,7 +212,7 @@ final class PushPullSync {
                 throw new MemberlistException(
                         "received invalid msgType (" + msg.type().code() + "), expected pushPullMsg (6)");
             }
-            return MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len());
+            return new Reply(MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len()), msg.sealed());
         } catch (DecodeException e) {
             throw new CompletionException(e);
         }
@@ -220,16 +223,17 @@ final class PushPullSync {
      * Stream side. Our snapshot and their merge are one strand task, the snapshot first, so the
      * answer holds our state before the merge, as Go's does.
      *
+     * @param sealed whether the keyring authenticated their state
      * @return completes when merged, exceptionally when their state was refused
      */
-    CompletableFuture<Void> answer(StreamConnection conn, PushPull remote, Cancellable deadline) {
+    CompletableFuture<Void> answer(StreamConnection conn, PushPull remote, boolean sealed, Cancellable deadline) {
         List<PushNodeState> theirs = withPorts(remote.nodes());
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
                     List<PushNodeState> ours = m.membership.localStates();
                     String refused = m.membership.verifyProtocol(theirs);
                     if (refused == null && !askMerge) {
-                        m.membership.mergeState(theirs);
+                        m.membership.mergeState(theirs, sealed, null);
                     }
                     return new Snapshot(ours, refused);
                 })
@@ -241,7 +245,7 @@ final class PushPullSync {
                                 conn.close();
                                 deadline.cancel();
                             });
-                            return finishMerge(theirs, remote, snap.refused(), askMerge);
+                            return finishMerge(theirs, remote, snap.refused(), askMerge, sealed, null);
                         },
                         m.streamWork);
     }
@@ -249,18 +253,24 @@ final class PushPullSync {
     /** Our node states taken on the strand, and what verifying theirs found. */
     private record Snapshot(List<PushNodeState> ours, String refused) {}
 
-    /** Verifies and merges the state of the node we exchanged with. Stream side. */
-    private CompletableFuture<Void> merge(PushPull remote) {
+    /**
+     * Verifies and merges the state of the node we exchanged with. Stream side.
+     *
+     * @param sealed whether the keyring authenticated their state
+     * @param dialled the address we dialled: the member there speaks for itself
+     */
+    private CompletableFuture<Void> merge(PushPull remote, boolean sealed, InetSocketAddress dialled) {
         List<PushNodeState> theirs = withPorts(remote.nodes());
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
                     String refused = m.membership.verifyProtocol(theirs);
                     if (refused == null && !askMerge) {
-                        m.membership.mergeState(theirs);
+                        m.membership.mergeState(theirs, sealed, dialled);
                     }
                     return refused;
                 })
-                .thenComposeAsync(refused -> finishMerge(theirs, remote, refused, askMerge), m.streamWork);
+                .thenComposeAsync(
+                        refused -> finishMerge(theirs, remote, refused, askMerge, sealed, dialled), m.streamWork);
     }
 
     /**
@@ -268,7 +278,12 @@ final class PushPullSync {
      * merge, on the strand) when it is to be asked, and the node delegate's user state.
      */
     private CompletableFuture<Void> finishMerge(
-            List<PushNodeState> theirs, PushPull remote, String refused, boolean askMerge) {
+            List<PushNodeState> theirs,
+            PushPull remote,
+            String refused,
+            boolean askMerge,
+            boolean sealed,
+            InetSocketAddress dialled) {
         if (refused != null) {
             return CompletableFuture.failedFuture(new MemberlistException(refused));
         }
@@ -279,7 +294,7 @@ final class PushPullSync {
                 return CompletableFuture.failedFuture(new MemberlistException(rejected));
             }
             merged = m.onStrand(() -> {
-                m.membership.mergeState(theirs);
+                m.membership.mergeState(theirs, sealed, dialled);
                 return null;
             });
         } else {

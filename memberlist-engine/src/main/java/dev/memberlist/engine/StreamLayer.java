@@ -17,6 +17,7 @@ import dev.memberlist.engine.wire.PushPull;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -41,8 +42,11 @@ final class StreamLayer {
     /** Messages up to this size are decoded on the I/O thread; bigger ones on the stream side. */
     static final int INLINE_DECODE_LIMIT = 16 * 1024;
 
-    /** A decoded stream message: the inner type and its body. */
-    record StreamMsg(MessageType type, byte[] buf, int off, int len) {}
+    /**
+     * A decoded stream message: the inner type and its body, and whether it came encrypted under
+     * a key of our keyring (then it is authenticated: it speaks for whoever it names).
+     */
+    record StreamMsg(MessageType type, byte[] buf, int off, int len, boolean sealed) {}
 
     StreamLayer(NodeContext m) {
         this.m = m;
@@ -56,7 +60,8 @@ final class StreamLayer {
         if (m.config.isEnableCompression()) {
             msg = Compression.compressPayload(msg);
         }
-        if (m.config.encryptionEnabled() && m.config.isGossipVerifyOutgoing()) {
+        byte[] key = m.outgoingKey();
+        if (key != null) {
             int vsn = m.encryptionVersion();
             int encLen = Security.encryptedLength(vsn, msg.length);
             byte[] header = {
@@ -66,8 +71,7 @@ final class StreamLayer {
                 (byte) (encLen >>> 8),
                 (byte) encLen
             };
-            byte[] ct = Security.encryptPayload(
-                    vsn, m.config.getKeyring().getPrimaryKey(), msg, concat(header, labelBytes));
+            byte[] ct = Security.encryptPayload(vsn, key, msg, concat(header, labelBytes));
             msg = concat(header, ct);
         }
         m.metrics.incrCounter("memberlist.tcp.sent", msg.length);
@@ -79,19 +83,21 @@ final class StreamLayer {
         byte[] buf = frame;
         int off = 0;
         int len = frame.length;
+        boolean sealed = false;
+        List<byte[]> keys = m.keyring.keysUnsafe();
         if ((buf[0] & 0xff) == MessageType.ENCRYPT.code()) {
-            if (!m.config.encryptionEnabled()) {
+            if (keys.isEmpty()) {
                 throw new DecodeException("Remote state is encrypted and encryption is not configured");
             }
             m.metrics.addSample("memberlist.size.remote", len - 5);
             byte[] aad = concat(Arrays.copyOf(frame, 5), labelBytes);
-            buf = Security.decryptPayload(
-                    m.config.getKeyring().keysUnsafe(), Arrays.copyOfRange(frame, 5, frame.length), aad);
+            buf = Security.decryptPayload(keys, Arrays.copyOfRange(frame, 5, frame.length), aad);
             len = buf.length;
             if (len < 1) {
                 throw new DecodeException("empty encrypted stream message");
             }
-        } else if (m.config.encryptionEnabled() && m.config.isGossipVerifyIncoming()) {
+            sealed = true;
+        } else if (!keys.isEmpty() && m.isGossipVerifyIncoming()) {
             throw new DecodeException("Encryption is configured but remote state is not encrypted");
         }
         if ((buf[off] & 0xff) == MessageType.COMPRESS.code()) {
@@ -106,7 +112,7 @@ final class StreamLayer {
         if (type == null) {
             throw new DecodeException("invalid stream message type " + (buf[off] & 0xff));
         }
-        return new StreamMsg(type, buf, off + 1, len - 1);
+        return new StreamMsg(type, buf, off + 1, len - 1, sealed);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -219,7 +225,7 @@ final class StreamLayer {
                     deadline.cancel();
                     return;
                 }
-                m.pushPull.answer(conn, remote, deadline).whenComplete((v, e) -> {
+                m.pushPull.answer(conn, remote, msg.sealed(), deadline).whenComplete((v, e) -> {
                     pushPullRequests.decrementAndGet();
                     if (e != null) {
                         m.log.warn(

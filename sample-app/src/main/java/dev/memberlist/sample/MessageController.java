@@ -4,6 +4,7 @@ import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.MemberlistException;
 import dev.memberlist.engine.Node;
 import dev.memberlist.engine.NodeState;
+import dev.memberlist.spring.boot.MemberlistNode;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -20,23 +21,25 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class MessageController {
 
-    private final Memberlist memberlist;
+    // the node, not the Memberlist bean: after a stop and a start of the context the node runs a fresh engine node
+    private final MemberlistNode node;
 
-    public MessageController(Memberlist memberlist) {
-        this.memberlist = memberlist;
+    public MessageController(MemberlistNode node) {
+        this.node = node;
     }
 
     @PostMapping("/messages")
     public ResponseEntity<MessageResult> send(@RequestBody MessageRequest request) {
-        Node to = (request.to() != null) ? this.memberlist.node(request.to()) : null;
+        Memberlist memberlist = this.node.getMemberlist();
+        Node to = (request.to() != null) ? memberlist.node(request.to()) : null;
         if (to == null || to.state() == NodeState.DEAD || to.state() == NodeState.LEFT) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND)
                     .body(new MessageResult(request.to(), false, "no live member of that name"));
         }
-        String text = this.memberlist.name() + " says: " + ((request.text() != null) ? request.text() : "");
+        String text = memberlist.name() + " says: " + ((request.text() != null) ? request.text() : "");
         try {
             // over a TCP stream: unlike sendBestEffort (one UDP packet), a failure is reported
-            this.memberlist.sendReliable(to, text.getBytes(StandardCharsets.UTF_8));
+            memberlist.sendReliable(to, text.getBytes(StandardCharsets.UTF_8));
             return ResponseEntity.ok(new MessageResult(to.name(), true, null));
         } catch (MemberlistException | IllegalStateException ex) {
             return ResponseEntity.status(HttpStatus.BAD_GATEWAY)

@@ -1,26 +1,21 @@
 package dev.memberlist.sample;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * Debian's {@code chromium} run headless as a plain process: it loads a page, lets its scripts
- * run for a few seconds of virtual time, and prints the resulting DOM or writes a screenshot.
- * No WebDriver and no Java dependency; the DOM it prints is the one the page's JavaScript
- * built, so asserting on it proves the script ran.
+ * Debian's {@code chromium} run headless as a plain process, found on the {@code PATH} (or
+ * installed once); {@link #launch} keeps it running for a {@link LiveBrowser}. No WebDriver and
+ * no Java dependency; the DOM the test reads is the one the page's JavaScript built, so
+ * asserting on it proves the script ran.
  */
 final class HeadlessChromium {
 
@@ -88,29 +83,13 @@ final class HeadlessChromium {
                 .findFirst();
     }
 
-    /** The page's DOM after its scripts ran for {@code virtualMillis} of virtual time. */
-    String dumpDom(String url, int virtualMillis, String name) throws IOException, InterruptedException {
-        Path dom = this.workDirectory.resolve(name + ".html");
-        run(name, dom, "--virtual-time-budget=" + virtualMillis, "--dump-dom", url);
-        return Files.readString(dom, StandardCharsets.UTF_8);
-    }
-
-    /** Writes a PNG of the page after its scripts ran for {@code virtualMillis} of virtual time. */
-    void screenshot(String url, int virtualMillis, Path png, int width, int height)
-            throws IOException, InterruptedException {
-        Files.deleteIfExists(png);
-        run(
-                "chromium-screenshot",
-                null,
-                "--virtual-time-budget=" + virtualMillis,
-                "--hide-scrollbars",
-                "--window-size=" + width + "," + height,
-                "--screenshot=" + png.toAbsolutePath(),
-                url);
-        assertThat(png).as("screenshot written by chromium").isNotEmptyFile();
-    }
-
-    private void run(String name, Path stdout, String... arguments) throws IOException, InterruptedException {
+    /**
+     * Starts the browser, kept running until closed, to open pages in and watch them live.
+     *
+     * @param width the window's width, for screenshots
+     * @param height the window's height
+     */
+    LiveBrowser launch(int width, int height) throws IOException {
         Files.createDirectories(this.workDirectory);
         Path profile = Files.createTempDirectory(this.workDirectory, "chromium-profile-");
         List<String> command = new ArrayList<>(List.of(
@@ -125,35 +104,13 @@ final class HeadlessChromium {
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                // every tab runs its timers and event streams at full speed, not only the front one
+                "--disable-background-timer-throttling",
+                "--disable-backgrounding-occluded-windows",
+                "--disable-renderer-backgrounding",
+                "--hide-scrollbars",
+                "--window-size=" + width + "," + height,
                 "--user-data-dir=" + profile));
-        command.addAll(List.of(arguments));
-        Path log = this.workDirectory.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
-        builder.redirectOutput((stdout != null) ? stdout.toFile() : log.toFile());
-        if (stdout == null) {
-            builder.redirectErrorStream(true);
-        }
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                fail("chromium did not finish within 90 s: " + command + ", see " + log);
-            }
-            assertThat(process.exitValue())
-                    .as("exit code of %s, see %s", command, log)
-                    .isZero();
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            deleteRecursively(profile);
-        }
-    }
-
-    /** A fresh profile each run (no cache, no state between runs), a few MB each: removed. */
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        return LiveBrowser.launch(command, profile, this.workDirectory.resolve("chromium.log"));
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,11 +23,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * The sample as a user runs it: three {@code java -jar sample-app.jar} processes on one machine,
  * the second and third seeded with the first, differing only in their ports. They form a
- * cluster, the page shows it in a real browser, a message goes from one to another, and a
- * killed instance is declared dead by the other two.
+ * cluster; each one's page is open in one real, headless browser, loaded once and watched live
+ * as a user would watch it: a tag set on one page and a broadcast sent from another show up in
+ * the others' event feeds, a message goes from one to another, and an instance killed with
+ * SIGKILL shows up as failed on the others' pages without a reload.
  *
- * <p>The tests share the three processes (starting JVMs is the slow part) and run in order;
- * the last one kills an instance. Every process's output is kept in {@code target/it-logs/}.
+ * <p>The tests share the three processes and the browser (starting JVMs is the slow part) and
+ * run in order; the last one kills an instance. Every process's output is kept in {@code
+ * target/it-logs/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,6 +52,14 @@ class SampleAppIT {
 
     /** Each instance's node name, as it reports it. */
     private final Map<SampleInstance, String> names = new LinkedHashMap<>();
+
+    /** An event reaches a page in a gossip round or two; a busy machine gets a generous bound. */
+    private static final Duration EVENT_ON_PAGE = Duration.ofSeconds(30);
+
+    private LiveBrowser browser;
+
+    /** Each instance's page, loaded once in the browser and never reloaded. */
+    private final Map<SampleInstance, LiveBrowser.Page> pages = new LinkedHashMap<>();
 
     @BeforeAll
     void startThreeInstances() throws Exception {
@@ -74,10 +83,16 @@ class SampleAppIT {
     }
 
     @AfterAll
-    void stopAll() throws InterruptedException {
+    void stopAll() throws Exception {
         // kill even after a failure: stray JVMs would hold ports and slow every later build
-        for (SampleInstance instance : this.instances) {
-            instance.kill();
+        try {
+            if (this.browser != null) {
+                this.browser.close();
+            }
+        } finally {
+            for (SampleInstance instance : this.instances) {
+                instance.kill();
+            }
         }
     }
 
@@ -122,43 +137,118 @@ class SampleAppIT {
 
     @Test
     @Order(2)
-    void thePageShowsTheLiveMemberTableInABrowser() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.find(LOGS);
-        SampleInstance second = this.instances.get(1);
-        String url = second.uri("/").toString();
-        // rows are built by app.js from /actuator/memberlist: in the dump only if the script ran
-        await("the page of " + second + " to show 3 alive members")
-                .atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> {
-                    String dom = chromium.dumpDom(url, 5000, "page-dom");
-                    assertThat(renderedRows(dom))
-                            .as("member rows rendered in %s (see %s)", url, LOGS.resolve("page-dom.html"))
-                            .containsExactlyInAnyOrderEntriesOf(allIn("alive"));
-                    assertThat(dom).contains(this.names.get(second)).contains("app=sample");
-                });
-        chromium.screenshot(url, 5000, SCREENSHOT, 1200, 800);
+    void thePageShowsTheLiveMemberTableAndTheJoinsInABrowser() throws Exception {
+        this.browser = HeadlessChromium.find(LOGS).launch(1200, 900);
+        for (SampleInstance instance : this.instances) {
+            this.pages.put(instance, this.browser.open(instance.uri("/")));
+        }
+        for (SampleInstance instance : this.instances) {
+            LiveBrowser.Page page = this.pages.get(instance);
+            // rows are built by app.js from /actuator/memberlist: there only if the script ran
+            await("the member table of " + page + " to show 3 alive members")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        assertThat(renderedRows(page))
+                                .as("member rows rendered in %s", page)
+                                .containsExactlyInAnyOrderEntriesOf(allIn("alive"));
+                        assertThat(text(page, "#members")).contains("app=sample");
+                    });
+            // the feed was streamed by /events: the joins this node saw before the page opened
+            List<String> others = this.names.entrySet().stream()
+                    .filter((e) -> e.getKey() != instance)
+                    .map(Map.Entry::getValue)
+                    .toList();
+            await("the feed of " + page + " to list the others' joins")
+                    .atMost(EVENT_ON_PAGE)
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(feed(page))
+                            .filteredOn((line) -> line.kind().equals("joined"))
+                            .extracting(FeedLine::member)
+                            .containsAll(others));
+        }
+        // proof for the kill test that nothing reloads a page: a reload forgets this
+        for (LiveBrowser.Page page : this.pages.values()) {
+            page.evaluate("window.loadedOnce = true");
+        }
     }
 
     @Test
     @Order(3)
-    void aMessageSentFromOneInstanceIsLoggedByAnother() throws Exception {
+    void aTagSetOnOnePageShowsAsAnUpdateOnTheOthers() {
+        SampleInstance changed = this.instances.get(0);
+        String name = this.names.get(changed);
+        String color = "blue-" + ProcessHandle.current().pid();
+        LiveBrowser.Page page = this.pages.get(changed);
+        // as a user does it: fill in the page's form and submit it
+        page.evaluate("document.getElementById('tag-name').value = 'color';"
+                + "document.getElementById('tag-value').value = '" + color + "';"
+                + "document.querySelector('#tag-form button').click()");
+        for (SampleInstance other : this.instances.subList(1, 3)) {
+            LiveBrowser.Page otherPage = this.pages.get(other);
+            await("an update of " + name + " with color=" + color + " in the feed of " + otherPage)
+                    .atMost(EVENT_ON_PAGE)
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(feed(otherPage))
+                            .filteredOn((line) -> line.kind().equals("updated"))
+                            .filteredOn((line) -> name.equals(line.member()))
+                            .flatExtracting(FeedLine::tags)
+                            .contains("app=sample", "color=" + color));
+        }
+        assertThat(text(page, "#tag-result")).contains("color=" + color);
+    }
+
+    @Test
+    @Order(4)
+    void aBroadcastFromOnePageShowsOnTheOthers() {
+        SampleInstance from = this.instances.get(1);
+        String text = "hello, everyone, from pid " + ProcessHandle.current().pid();
+        LiveBrowser.Page page = this.pages.get(from);
+        page.evaluate("document.getElementById('broadcast-text').value = '" + text + "';"
+                + "document.querySelector('#broadcast-form button').click()");
+        String expected = this.names.get(from) + " broadcasts: " + text;
+        for (SampleInstance other : List.of(this.instances.get(0), this.instances.get(2))) {
+            LiveBrowser.Page otherPage = this.pages.get(other);
+            await("the broadcast in the feed of " + otherPage)
+                    .atMost(EVENT_ON_PAGE)
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(feed(otherPage))
+                            .filteredOn((line) -> line.kind().equals("message"))
+                            .extracting(FeedLine::text)
+                            .contains(expected));
+        }
+        // gossip does not deliver a broadcast to its sender: its page says it sent it
+        assertThat(feed(page))
+                .filteredOn((line) -> line.kind().equals("broadcast"))
+                .extracting(FeedLine::text)
+                .contains(expected);
+    }
+
+    @Test
+    @Order(5)
+    void aMessageSentFromOneInstanceIsLoggedByAnotherAndShownOnItsPage() throws Exception {
         SampleInstance from = this.instances.get(0);
         SampleInstance to = this.instances.get(1);
         JsonNode answer = from.post("/messages", Map.of("to", this.names.get(to), "text", "hello from the IT"));
         assertThat(answer.path("sent").asBoolean())
                 .as("answer to the send: %s", answer)
                 .isTrue();
+        String expected = this.names.get(from) + " says: hello from the IT";
         await("the message in the log of " + to)
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(to.output())
-                        .contains("Message received: " + this.names.get(from) + " says: hello from the IT"));
+                .untilAsserted(() -> assertThat(to.output()).contains("Message received: " + expected));
+        await("the message in the feed of " + this.pages.get(to))
+                .atMost(EVENT_ON_PAGE)
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(feed(this.pages.get(to)))
+                        .extracting(FeedLine::text)
+                        .contains(expected));
     }
 
     @Test
-    @Order(4)
-    void aKilledInstanceIsDeclaredDeadByTheOthers() throws Exception {
+    @Order(6)
+    void aKilledInstanceIsDeclaredDeadByTheOthersAndTheirPagesShowItAsItHappens() throws Exception {
         SampleInstance victim = this.instances.get(2);
         String victimName = this.names.get(victim);
         List<SampleInstance> survivors = this.instances.subList(0, 2);
@@ -181,6 +271,21 @@ class SampleAppIT {
                             .as("survivors that listed %s as dead", victimName)
                             .containsExactlyInAnyOrderElementsOf(survivors);
                 });
+        // each survivor's page, loaded before the kill, gets the failure pushed to it
+        for (SampleInstance survivor : survivors) {
+            LiveBrowser.Page page = this.pages.get(survivor);
+            await(victimName + " failed in the feed of " + page)
+                    .atMost(FAILURE_DETECTION)
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(feed(page))
+                            .filteredOn((line) -> victimName.equals(line.member()))
+                            .extracting(FeedLine::kind)
+                            .contains("failed"));
+            assertThat(page.evaluate("window.loadedOnce === true").asBoolean())
+                    .as("%s still the page loaded before the kill, never reloaded", page)
+                    .isTrue();
+        }
+        this.pages.get(survivors.get(1)).screenshot(SCREENSHOT);
         for (SampleInstance survivor : survivors) {
             assertThat(survivor.output())
                     .as("MembershipLogger's line in %s", survivor.log())
@@ -226,23 +331,48 @@ class SampleAppIT {
         return states;
     }
 
-    private static final Pattern ROW = Pattern.compile("<tr\\b[^>]*>");
-
-    private static final Pattern MEMBER = Pattern.compile("data-member=\"([^\"]*)\"");
-
-    private static final Pattern STATE = Pattern.compile("data-state=\"([^\"]*)\"");
-
     /** Name to state of every member row the page rendered ({@code <tr data-member data-state>}). */
-    private static Map<String, String> renderedRows(String dom) {
-        Map<String, String> rows = new LinkedHashMap<>();
-        Matcher row = ROW.matcher(dom);
-        while (row.find()) {
-            Matcher member = MEMBER.matcher(row.group());
-            Matcher state = STATE.matcher(row.group());
-            if (member.find() && state.find()) {
-                rows.put(member.group(1), state.group(1));
-            }
+    private static Map<String, String> renderedRows(LiveBrowser.Page page) {
+        JsonNode rows = page.evaluate("[...document.querySelectorAll('#member-rows tr[data-member]')]"
+                + ".map((tr) => [tr.dataset.member, tr.dataset.state])");
+        Map<String, String> states = new LinkedHashMap<>();
+        for (JsonNode row : rows) {
+            states.put(row.get(0).asString(), row.get(1).asString());
         }
-        return rows;
+        return states;
     }
+
+    private static String text(LiveBrowser.Page page, String selector) {
+        return page.evaluate("document.querySelector('" + selector + "').textContent")
+                .asString();
+    }
+
+    /** The lines of the page's event feed, newest first, as app.js rendered them. */
+    private static List<FeedLine> feed(LiveBrowser.Page page) {
+        JsonNode lines = page.evaluate("[...document.querySelectorAll('#feed li[data-kind]')].map((li) => ({"
+                + " kind: li.dataset.kind, member: li.dataset.member || null,"
+                + " text: li.querySelector('.text') ? li.querySelector('.text').textContent : null,"
+                + " tags: [...li.querySelectorAll('.tag')].map((t) => t.textContent) }))");
+        List<FeedLine> feed = new ArrayList<>();
+        for (JsonNode line : lines) {
+            List<String> tags = new ArrayList<>();
+            line.path("tags").forEach((tag) -> tags.add(tag.asString()));
+            feed.add(new FeedLine(
+                    line.path("kind").asString(),
+                    line.path("member").isNull() ? null : line.path("member").asString(),
+                    line.path("text").isNull() ? null : line.path("text").asString(),
+                    tags));
+        }
+        return feed;
+    }
+
+    /**
+     * One line of a page's event feed.
+     *
+     * @param kind joined, updated, left, failed, message or broadcast
+     * @param member who it is about, or null
+     * @param text a message's text, or null
+     * @param tags the member's tags as shown, {@code name=value}
+     */
+    private record FeedLine(String kind, String member, String text, List<String> tags) {}
 }

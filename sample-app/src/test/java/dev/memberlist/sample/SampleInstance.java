@@ -66,11 +66,23 @@ final class SampleInstance {
      * @param seed the member to join, as {@code host:port}
      */
     void start(Path jar, String seed) throws IOException {
+        start(jar, seed, List.of());
+    }
+
+    /**
+     * Starts the jar with more JVM options.
+     *
+     * @param jar the executable jar
+     * @param seed the member to join, as {@code host:port}
+     * @param jvmOptions such as {@code -Dspring.aot.enabled=true}
+     */
+    void start(Path jar, String seed, List<String> jvmOptions) throws IOException {
         Files.createDirectories(this.log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // three JVMs share what may be a small CI machine: a small heap, one GC thread, quick JIT
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.add("--server.port=" + this.httpPort);
         command.add("--memberlist.bind-port=" + this.memberlistPort);

@@ -104,6 +104,16 @@ public final class DnsSeedProvider implements SeedProvider, AutoCloseable {
                 .build();
     }
 
+    /**
+     * Checks one entry without looking anything up.
+     *
+     * @param seed an entry, see the class comment
+     * @throws IllegalArgumentException naming the entry and the forms allowed
+     */
+    public static void validate(String seed) {
+        Spec.parse(seed, 7946);
+    }
+
     @Override
     public CompletableFuture<List<InetSocketAddress>> seeds() {
         List<CompletableFuture<List<InetSocketAddress>>> lookups =

@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pods. Names it has no record of get NXDOMAIN; known names without records of the asked type
  * get an empty answer.
  */
-final class LoopbackDnsServer implements AutoCloseable {
+public final class LoopbackDnsServer implements AutoCloseable {
 
     /** One SRV answer. */
-    record Srv(String target, int port) {}
+    public record Srv(String target, int port) {}
 
     private static final long TTL = 5;
 
@@ -51,7 +51,7 @@ final class LoopbackDnsServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
 
-    LoopbackDnsServer() throws InterruptedException {
+    public LoopbackDnsServer() throws InterruptedException {
         channel = new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
@@ -68,17 +68,17 @@ final class LoopbackDnsServer implements AutoCloseable {
     }
 
     /** Where to send queries. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
 
     /** Questions answered so far. */
-    int queries() {
+    public int queries() {
         return queries.get();
     }
 
     /** Sets the A and AAAA answers of a name (none: the name is unknown). */
-    void setAddresses(String name, InetAddress... ips) {
+    public void setAddresses(String name, InetAddress... ips) {
         if (ips.length == 0) {
             addresses.remove(key(name));
         } else {
@@ -87,7 +87,7 @@ final class LoopbackDnsServer implements AutoCloseable {
     }
 
     /** Sets the SRV answers of a name (none: the name is unknown). */
-    void setServices(String name, Srv... records) {
+    public void setServices(String name, Srv... records) {
         if (records.length == 0) {
             services.remove(key(name));
         } else {

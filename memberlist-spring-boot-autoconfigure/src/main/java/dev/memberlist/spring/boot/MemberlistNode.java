@@ -85,6 +85,9 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
     /** Members the last node knew when it stopped, joined again by the next one. */
     private volatile List<String> knownMembers = List.of();
 
+    /** Join through the node's {@code SeedProvider} ({@link Memberlist#joinSeedsAsync()}) rather than the seed list. */
+    private volatile boolean seedsFromProvider;
+
     private volatile @Nullable ScheduledExecutorService joiner;
 
     private volatile int failedJoins;
@@ -114,6 +117,17 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
      * Whether start-up fails when the first join attempt does not reach a seed within {@code
      * join-timeout}, rather than going on alone and retrying in the background.
      */
+    /**
+     * Joins through the engine node's seed provider ({@code Config.setSeedProvider}): DNS names
+     * and {@code dns+srv://} seeds looked up afresh at every attempt, as the provider's rejoin
+     * rounds do later.
+     *
+     * @param seedsFromProvider whether the node's config carries the seed provider to join through
+     */
+    public void setSeedsFromProvider(boolean seedsFromProvider) {
+        this.seedsFromProvider = seedsFromProvider;
+    }
+
     public void setJoinFailFast(boolean joinFailFast) {
         this.joinFailFast = joinFailFast;
     }
@@ -205,7 +219,7 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
         logger.info("memberlist node '" + memberlist.name() + "' listening on "
                 + memberlist.localNode().address());
         List<String> targets = joinTargets();
-        if (!targets.isEmpty()) {
+        if (!targets.isEmpty() || this.seedsFromProvider) {
             joinAtStartup(memberlist, targets);
         }
     }
@@ -255,7 +269,8 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
         }
         try {
             // bounded: a seed that accepts the connection but never answers must not stall retries
-            CompletableFuture<Integer> join = memberlist.joinAsync(targets);
+            CompletableFuture<Integer> join =
+                    this.seedsFromProvider ? joinThroughProvider(memberlist) : memberlist.joinAsync(targets);
             int contacted = join.get(this.joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
             this.joined = true;
             logger.info("memberlist: joined the cluster through " + contacted + " of " + targets);
@@ -277,6 +292,19 @@ public class MemberlistNode implements SmartLifecycle, DisposableBean {
                     () -> attemptJoin(memberlist, targets), this.joinRetryInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
         return false;
+    }
+
+    /** The provider's seeds, and the members the previous node knew; fails when neither joined. */
+    private CompletableFuture<Integer> joinThroughProvider(Memberlist memberlist) {
+        List<String> known = this.knownMembers;
+        CompletableFuture<Integer> seeds = memberlist.joinSeedsAsync();
+        if (known.isEmpty()) {
+            return seeds;
+        }
+        CompletableFuture<Integer> members = memberlist.joinAsync(known);
+        return seeds.handle((n, e) -> (e != null) ? 0 : n)
+                .thenCombine(members.handle((n, e) -> (e != null) ? 0 : n), Integer::sum)
+                .thenCompose((sum) -> (sum > 0) ? CompletableFuture.completedFuture(sum) : seeds);
     }
 
     private void publishJoined(Memberlist memberlist, List<String> targets, int contacted) {

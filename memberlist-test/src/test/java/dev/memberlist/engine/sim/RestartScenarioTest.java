@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * reported to the ConflictDelegate, until the dead entry is reaped after
  * {@code GossipToTheDeadTime} and the name is new again.
  *
- * <p>Measured (seed 4): gone everywhere 7.0 s after a crash, 0.8 s after a leave; alive
+ * <p>Measured (seed 4): gone everywhere 7.0 s after a crash, 0.8 s after a leave (1.9 s since a relayed leave must go unanswered, issue 11); alive
  * everywhere 0.6 to 0.8 s after the join in the three cases, at incarnation 5; 52.6 s with a
  * new port and no reclaim time (9 conflicts reported).
  */
@@ -71,8 +71,14 @@ class RestartScenarioTest {
                 c -> c.setConflict((existing, other) -> conflicts.incrementAndGet()));
         System.out.println(r);
         assertComesBack(r, Config.lan());
-        // a graceful leave is known as soon as its broadcast spread
-        assertThat(r.gone()).isLessThanOrEqualTo(FaultScenarios.dissemination(Config.lan(), NODES));
+        // a graceful leave is known as soon as its broadcast spread; where it arrived only
+        // relayed (not from the member itself: issue 11, item 5) once the member, asked again a
+        // probe interval later, no longer answers
+        Config lan = Config.lan();
+        assertThat(r.gone())
+                .isLessThanOrEqualTo(FaultScenarios.dissemination(lan, NODES)
+                        .plus(lan.getProbeInterval())
+                        .plus(lan.getProbeTimeout()));
         assertThat(conflicts).hasValue(0);
     }
 

@@ -34,6 +34,11 @@ import org.springframework.context.annotation.Import;
  * replaces the node (it is still started, joined and stopped, but gets no delegates,
  * publishes no events and has no runtime tags or broadcaster), a {@link MemberlistNode} bean
  * replaces start-up and shutdown.
+ *
+ * <p>Several nodes in one context (a LAN and a WAN pool) are several {@link MemberlistNode}
+ * beans of the application's: each starts, joins and stops with the context, and health, the
+ * endpoint and metrics show each by bean name. Several {@link Memberlist} beans without a
+ * {@link MemberlistNode} fail start-up with a report that says so.
  */
 @AutoConfiguration
 @ConditionalOnClass(Memberlist.class)
@@ -42,6 +47,7 @@ import org.springframework.context.annotation.Import;
 @Import({
     MemberlistConfigurations.ConfigConfiguration.class,
     MemberlistConfigurations.ApplicationNodeConfiguration.class,
+    MemberlistConfigurations.SeveralApplicationNodesConfiguration.class,
     MemberlistConfigurations.NodeConfiguration.class
 })
 public final class MemberlistAutoConfiguration {}

@@ -2,20 +2,33 @@ package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.Memberlist;
+import dev.memberlist.engine.discovery.DnsSeedProvider;
+import dev.memberlist.engine.discovery.SeedProvider;
 import dev.memberlist.spring.boot.MemberlistBroadcaster;
 import dev.memberlist.spring.boot.MemberlistNode;
 import dev.memberlist.spring.boot.MemberlistTags;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Configurations imported by {@link MemberlistAutoConfiguration}, in this order.
@@ -41,6 +54,22 @@ abstract class MemberlistConfigurations {
         node.setJoinFailFast(properties.isJoinFailFast());
         node.setEventPublisher(eventPublisher);
         return node;
+    }
+
+    /** Seeds set, and none written as "name/host:port" (a provider finds addresses, not names). */
+    static class DiscoverableSeedsCondition extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            List<String> seeds = Binder.get(context.getEnvironment())
+                    .bind("memberlist.seeds", Bindable.listOf(String.class))
+                    .orElse(List.of());
+            MemberlistProperties properties = new MemberlistProperties();
+            properties.setSeeds(seeds);
+            return properties.hasDiscoverableSeeds()
+                    ? ConditionOutcome.match("memberlist.seeds can be looked up afresh")
+                    : ConditionOutcome.noMatch("memberlist.seeds is empty or names nodes");
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -75,6 +104,21 @@ abstract class MemberlistConfigurations {
         }
     }
 
+    /**
+     * The application defined several {@link Memberlist} beans and no {@link MemberlistNode}:
+     * rather than run none of them, start-up fails with a report saying how to run several.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(Memberlist.class)
+    @ConditionalOnMissingBean(MemberlistNode.class)
+    static class SeveralApplicationNodesConfiguration {
+
+        @Bean
+        MemberlistNode memberlistNode(ListableBeanFactory beanFactory) {
+            throw new SeveralMemberlistBeansException(List.of(beanFactory.getBeanNamesForType(Memberlist.class)));
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingBean(Memberlist.class)
     static class NodeConfiguration {
@@ -98,6 +142,32 @@ abstract class MemberlistConfigurations {
                     memberlistConfig.getRetransmitMult(), memberlistConfig.getUdpBufferSize() - BROADCAST_FRAMING);
         }
 
+        /**
+         * The seeds, looked up afresh at every join and rejoin attempt. An application's own
+         * {@link SeedProvider} bean (a registry, a cloud API) takes its place.
+         */
+        @Bean
+        @ConditionalOnMissingBean(SeedProvider.class)
+        @Conditional(DiscoverableSeedsCondition.class)
+        DnsSeedProvider memberlistSeedProvider(MemberlistProperties properties) {
+            int port = (properties.getBindPort() != 0)
+                    ? properties.getBindPort()
+                    : Config.lan().getBindPort();
+            return new DnsSeedProvider(
+                    properties.getSeeds(), port, properties.dnsServerAddresses(), Duration.ofSeconds(5));
+        }
+
+        @Bean
+        @Order(0)
+        MemberlistConfigCustomizer memberlistSeedProviderCustomizer(ObjectProvider<SeedProvider> seedProvider) {
+            return (config) -> {
+                SeedProvider provider = seedProvider.getIfAvailable();
+                if (provider != null && config.getSeedProvider() == null) {
+                    config.setSeedProvider(provider);
+                }
+            };
+        }
+
         @Bean
         MemberlistFactory memberlistFactory(
                 Config memberlistConfig,
@@ -116,8 +186,10 @@ abstract class MemberlistConfigurations {
                 MemberlistProperties properties,
                 MemberlistTags tags,
                 MemberlistBroadcaster broadcaster,
-                ApplicationEventPublisher eventPublisher) {
+                ApplicationEventPublisher eventPublisher,
+                ObjectProvider<SeedProvider> seedProvider) {
             MemberlistNode node = node(factory, properties, eventPublisher);
+            node.setSeedsFromProvider(seedProvider.getIfAvailable() != null);
             node.attach(tags, broadcaster);
             node.setKeyring(factory.config().getKeyring());
             node.setLabel(factory.config().getLabel());

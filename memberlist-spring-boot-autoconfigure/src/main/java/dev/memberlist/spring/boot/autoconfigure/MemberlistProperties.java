@@ -1,8 +1,10 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
 import dev.memberlist.engine.Config;
+import dev.memberlist.engine.discovery.DnsSeedProvider;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.spring.boot.MemberlistTags;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +59,24 @@ public class MemberlistProperties implements Validator {
 
     /**
      * Members to join at start-up, as "host:port" or "host" (the port then defaults to the bind
-     * port). A host may be a DNS name: every address it resolves to is contacted.
+     * port), or "dns+srv://name" (every SRV record's target and port). A host may be a DNS name:
+     * every address it resolves to is contacted, looked up again at every attempt.
      */
     private List<String> seeds = new ArrayList<>();
+
+    /**
+     * How often the node looks its seeds up again and, while it sees fewer live members than
+     * there are seeds, joins those that are not members: a cluster restarted on new addresses
+     * finds itself again. 0 disables it. Not available with seeds that carry a node name
+     * ("name/host:port").
+     */
+    private Duration rejoinInterval = Duration.ofSeconds(30);
+
+    /**
+     * Name servers for seed lookups, as "host:port" or "host" (port 53). Empty for the system's
+     * (/etc/resolv.conf).
+     */
+    private List<String> dnsServers = new ArrayList<>();
 
     /** How long start-up waits for the first join attempt before carrying on. */
     private Duration joinTimeout = Duration.ofSeconds(10);
@@ -256,6 +273,49 @@ public class MemberlistProperties implements Validator {
 
     public void setSeeds(List<String> seeds) {
         this.seeds = seeds;
+    }
+
+    public Duration getRejoinInterval() {
+        return this.rejoinInterval;
+    }
+
+    public void setRejoinInterval(Duration rejoinInterval) {
+        this.rejoinInterval = rejoinInterval;
+    }
+
+    public List<String> getDnsServers() {
+        return this.dnsServers;
+    }
+
+    public void setDnsServers(List<String> dnsServers) {
+        this.dnsServers = dnsServers;
+    }
+
+    /** True when the seeds can be looked up afresh at every attempt: set, and none names its node. */
+    public boolean hasDiscoverableSeeds() {
+        return !this.seeds.isEmpty()
+                && this.seeds.stream()
+                        .noneMatch((seed) -> seed != null
+                                && seed.contains("/")
+                                && !seed.regionMatches(
+                                        true, 0, DnsSeedProvider.SRV_PREFIX, 0, DnsSeedProvider.SRV_PREFIX.length()));
+    }
+
+    /** The name servers as addresses. */
+    public List<InetSocketAddress> dnsServerAddresses() {
+        return this.dnsServers.stream().map(MemberlistProperties::dnsServer).toList();
+    }
+
+    private static InetSocketAddress dnsServer(String server) {
+        String s = server.trim();
+        int colon = s.lastIndexOf(':');
+        boolean hasPort = colon > 0 && (s.indexOf(':') == colon || s.startsWith("["));
+        String host = hasPort ? s.substring(0, colon) : s;
+        int port = hasPort ? Integer.parseInt(s.substring(colon + 1)) : 53;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, port);
     }
 
     public Duration getJoinTimeout() {
@@ -646,6 +706,26 @@ public class MemberlistProperties implements Validator {
             String seed = p.seeds.get(i);
             if (seed == null || seed.isBlank()) {
                 reject(errors, "seeds[" + i + "]", "must be host:port or a host name, got an empty value");
+            } else if (p.hasDiscoverableSeeds()) {
+                try {
+                    DnsSeedProvider.validate(seed);
+                } catch (IllegalArgumentException ex) {
+                    reject(errors, "seeds[" + i + "]", ex.getMessage());
+                }
+            }
+        }
+        notNegative(errors, "rejoinInterval", p.rejoinInterval);
+        for (int i = 0; i < p.dnsServers.size(); i++) {
+            try {
+                InetSocketAddress server = dnsServer(p.dnsServers.get(i));
+                if (server.getPort() < 1 || server.getPort() > 65535) {
+                    reject(errors, "dnsServers[" + i + "]", "the port must be between 1 and 65535");
+                }
+            } catch (RuntimeException ex) {
+                reject(
+                        errors,
+                        "dnsServers[" + i + "]",
+                        "must be host:port or a host, got '" + p.dnsServers.get(i) + "'");
             }
         }
         positive(errors, "joinTimeout", p.joinTimeout);

@@ -84,6 +84,7 @@ final class PropertiesConfigFactory {
         set(properties.getPushPullAfterJoin(), config::setPushPullAfterJoin);
         set(properties.getMaxInboundStreams(), config::setMaxInboundStreams);
         set(properties.getReconnectTimeout(), config::setReconnectTimeout);
+        set(properties.getRejoinInterval(), config::setRejoinInterval);
         return config;
     }
 

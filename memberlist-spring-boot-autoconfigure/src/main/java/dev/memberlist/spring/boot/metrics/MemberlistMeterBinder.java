@@ -4,17 +4,20 @@ import dev.memberlist.engine.Memberlist;
 import dev.memberlist.engine.NodeState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Gauges read from the node whenever they are scraped, so they are always current:
- * {@code memberlist.members} (tag {@code state}: alive, suspect, dead, left) counts the known
- * nodes, {@code memberlist.local.health.score} is Lifeguard's health score (0 is healthy).
+ * Gauges of the node's state, read from the node at each scrape so they are always current
+ * (Go sets them only now and then): {@code memberlist.node.instances} (tag {@code node.state}:
+ * alive, suspect, dead, left) counts the known nodes, {@code memberlist.health.score} is
+ * Lifeguard's health score (0 is healthy), {@code memberlist.queue.broadcasts} the broadcasts
+ * waiting to be gossiped. Each carries the tag {@value MemberlistMetrics#NODE_TAG} naming the
+ * node.
  *
- * <p>The engine's own meters, under Go memberlist's names ({@code memberlist.health.score},
- * {@code memberlist.node.instances}, ...), are set when the engine changes them.
+ * <p>The engine reports its other meters through {@link MemberlistMetrics}.
  */
 public class MemberlistMeterBinder implements MeterBinder {
 
@@ -27,18 +30,27 @@ public class MemberlistMeterBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        // the name outlives a restart of the node, which is a fresh node of the same configuration
+        Tags node = Tags.of(MemberlistMetrics.NODE_TAG, this.memberlist.get().name());
         for (NodeState state : NodeState.values()) {
-            Gauge.builder("memberlist.members", this.memberlist, (m) -> m.get()
+            Gauge.builder("memberlist.node.instances", this.memberlist, (m) -> m.get()
                             .stateCounts()
                             .getOrDefault(state, 0))
-                    .tag("state", state.name().toLowerCase(Locale.ROOT))
-                    .description("Nodes known to the local memberlist node, by state")
+                    .tags(node)
+                    .tag("node.state", state.name().toLowerCase(Locale.ROOT))
+                    .description("Nodes known to the local node, by state")
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("memberlist.local.health.score", this.memberlist, (m) -> m.get()
-                        .getHealthScore())
-                .description("Lifeguard health score of the local memberlist node; 0 is healthy")
+        Gauge.builder("memberlist.health.score", this.memberlist, (m) -> m.get().getHealthScore())
+                .tags(node)
+                .description("Lifeguard health score of the local node; 0 is healthy, higher is degraded")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("memberlist.queue.broadcasts", this.memberlist, (m) -> m.get()
+                        .numQueuedBroadcasts())
+                .tags(node)
+                .description("Broadcasts queued for gossip")
                 .strongReference(true)
                 .register(registry);
     }

@@ -69,7 +69,9 @@ class MemberlistAutoConfigurationTests {
                             .setBindAddr("127.0.0.1")
                             .setAdvertiseAddr("127.0.0.1")
                             .setBindPort(0)
-                            .setAdvertisePort(0)));
+                            .setAdvertisePort(0)
+                            // the starter rejoins its seeds every 30 s; Go has no rejoin
+                            .setRejoinInterval(Duration.ofSeconds(30))));
         });
     }
 

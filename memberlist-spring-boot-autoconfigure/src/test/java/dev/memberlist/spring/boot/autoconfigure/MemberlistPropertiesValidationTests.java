@@ -65,6 +65,14 @@ class MemberlistPropertiesValidationTests {
     }
 
     @Test
+    void seedsAndNameServersThatCannotBeLookedUp() {
+        assertStartupFailure("memberlist.seeds=dns+srv://", "memberlist.seeds[0]", "dns+srv://");
+        assertStartupFailure("memberlist.seeds=10.0.0.1:7946,seeds.example.com:http", "memberlist.seeds[1]", "port");
+        assertStartupFailure("memberlist.dns-servers=127.0.0.1:99999", "memberlist.dns-servers[0]", "port");
+        assertStartupFailure("memberlist.rejoin-interval=-1s", "memberlist.rejoin-interval", "must not be negative");
+    }
+
+    @Test
     void portOutOfRange() {
         assertStartupFailure("memberlist.bind-port=70000", "memberlist.bind-port", "must be between 0 and 65535");
         assertStartupFailure(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.Config;
 import java.net.InetAddress;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +18,11 @@ class PropertiesConfigFactoryTests {
         Config config = PropertiesConfigFactory.create(new MemberlistProperties());
         assertThat(ConfigValues.of(config))
                 .isEqualTo(
-                        ConfigValues.of(Config.lan().setName(config.getName()).setAdvertisePort(0)));
+                        // the starter rejoins its seeds every 30 s; Go has no rejoin
+                        ConfigValues.of(Config.lan()
+                                .setName(config.getName())
+                                .setAdvertisePort(0)
+                                .setRejoinInterval(Duration.ofSeconds(30))));
         assertThat(config.getBindAddr()).isEqualTo("0.0.0.0");
         assertThat(config.getBindPort()).isEqualTo(7946);
         assertThat(config.getProbeInterval()).isEqualTo(Config.lan().getProbeInterval());

@@ -23,6 +23,9 @@ class InMemoryNetworkTests {
     @Autowired
     Memberlist memberlist;
 
+    @Autowired
+    TestApplication.JoinedMembers joined;
+
     @Test
     void threeContextsFormOneClusterWithoutASocket() throws Exception {
         Second second = new Second();
@@ -38,6 +41,10 @@ class InMemoryNetworkTests {
                 assertThat(node.members()).extracting(Node::name).containsExactlyInAnyOrderElementsOf(names);
             }
         });
+        // each application heard the others join, as its @EventListener
+        List<TestApplication.JoinedMembers> heard = List.of(this.joined, second.joined, third.joined);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(heard)
+                .allSatisfy((h) -> assertThat(h.names).containsAll(names)));
         // on the in-memory network, not on sockets: every node is one of its live addresses
         assertThat(MemberlistTestNetwork.inMemory().liveAddresses())
                 .extracting((address) -> address.socketAddress().getPort())
@@ -54,6 +61,9 @@ class InMemoryNetworkTests {
 
         @Autowired
         Memberlist memberlist;
+
+        @Autowired
+        TestApplication.JoinedMembers joined;
     }
 
     @SpringBootTest(
@@ -64,5 +74,8 @@ class InMemoryNetworkTests {
 
         @Autowired
         Memberlist memberlist;
+
+        @Autowired
+        TestApplication.JoinedMembers joined;
     }
 }
