@@ -11,6 +11,7 @@ import dev.memberlist.engine.metrics.Metrics;
 import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.security.Keyring;
 import dev.memberlist.engine.transport.Transport;
+import dev.memberlist.engine.transport.net.NetTls;
 import dev.memberlist.engine.transport.net.NetTransportConfig;
 import dev.memberlist.engine.transport.net.TransportMode;
 import java.net.InetAddress;
@@ -81,6 +82,7 @@ public final class Config {
     private int handoffQueueDepth = 1024;
     private int maxInboundStreams = NetTransportConfig.DEFAULT_MAX_INBOUND_STREAMS;
     private TransportMode transportMode = TransportMode.UDP;
+    private NetTls tls;
     private int udpBufferSize = 1400;
     private Duration deadNodeReclaimTime = Duration.ZERO;
     private boolean requireNodeNames;
@@ -319,6 +321,7 @@ public final class Config {
         c.reconnectDeadNodes = reconnectDeadNodes;
         c.maxInboundStreams = maxInboundStreams;
         c.transportMode = transportMode;
+        c.tls = tls;
         c.pushPullAfterJoin = pushPullAfterJoin;
         c.reconnectTimeout = reconnectTimeout;
         c.metaMaxSize = metaMaxSize;
@@ -823,6 +826,22 @@ public final class Config {
 
     public Config setTransportMode(TransportMode transportMode) {
         this.transportMode = Objects.requireNonNull(transportMode, "transportMode");
+        return this;
+    }
+
+    /**
+     * TLS on every TCP connection of the default transport (streams, and in
+     * {@link TransportMode#TCP} mode packet connections too), or null (the default) for plain
+     * TCP. In {@link TransportMode#UDP} mode datagrams still go over UDP, protected only by the
+     * keyring's AES-GCM: set a key too, or use TCP mode. Go memberlist has no TLS, so every member
+     * of a TLS cluster is a Java node. Ignored when a transport is given.
+     */
+    public NetTls getTls() {
+        return tls;
+    }
+
+    public Config setTls(NetTls tls) {
+        this.tls = tls;
         return this;
     }
 

@@ -416,6 +416,15 @@ public final class Memberlist implements AutoCloseable {
         return ctx.droppedStreams();
     }
 
+    /**
+     * TLS handshakes that failed on this node's connections, accepted or dialled: peers not
+     * trusted (or not trusting us), plaintext clients, timeouts. Also counted as the metric
+     * {@code memberlist.tls.handshake.failed}. Always 0 without {@link Config#setTls TLS}.
+     */
+    public long tlsHandshakeFailures() {
+        return ctx.tlsHandshakeFailures();
+    }
+
     // ---- encryption, switched on a running node --------------------------------------------
 
     /**

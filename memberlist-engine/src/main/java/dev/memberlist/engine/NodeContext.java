@@ -125,6 +125,7 @@ final class NodeContext {
 
     private final LongAdder droppedPackets = new LongAdder();
     private final LongAdder droppedStreams = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final Set<String> loggedDrops = ConcurrentHashMap.newKeySet();
 
     NodeContext(Config config) {
@@ -164,6 +165,7 @@ final class NodeContext {
                 .connectTimeout(c.getTcpTimeout())
                 .maxInboundStreams(c.getMaxInboundStreams())
                 .mode(c.getTransportMode())
+                .tls(c.getTls())
                 .build());
     }
 
@@ -203,6 +205,13 @@ final class NodeContext {
             @Override
             public void onStreamShed(InetSocketAddress remote) {
                 countDrop("stream", "shed");
+            }
+
+            @Override
+            public void onTlsHandshakeFailed(InetSocketAddress remote, Throwable cause) {
+                // the transport logs it, once a peer address
+                tlsHandshakeFailures.increment();
+                metrics.incrCounter("memberlist.tls.handshake.failed", 1);
             }
         });
         if (config.getBindPort() == 0 && transport instanceof NetTransport nt) {
@@ -548,6 +557,10 @@ final class NodeContext {
 
     long droppedStreams() {
         return droppedStreams.sum();
+    }
+
+    long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 
     /** Counts dropped input; the first drop of each kind is logged at WARN. Any thread. */

@@ -13,4 +13,10 @@ public interface TransportListener {
 
     /** A stream a peer opened was closed at once: too many were open already. */
     default void onStreamShed(java.net.InetSocketAddress remote) {}
+
+    /**
+     * A TLS handshake failed, either way (an untrusted or plaintext peer, a timeout); the
+     * connection was closed before anything reached the protocol. The transport logs it.
+     */
+    default void onTlsHandshakeFailed(java.net.InetSocketAddress remote, Throwable cause) {}
 }

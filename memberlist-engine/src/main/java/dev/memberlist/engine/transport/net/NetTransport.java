@@ -22,6 +22,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * tells an incoming packet connection from a stream by its first byte ({@link InboundSniffer}).
  * A packet is delivered with the sender's IP as TCP saw it and the port it advertises, as a
  * datagram from its bind port would be.
+ *
+ * <p>With {@link NetTransportConfig#tls() TLS} every TCP connection, stream or packet connection,
+ * starts with a handshake ({@link NetTls}); a connection is handed on only once it succeeded,
+ * so a plaintext or untrusted peer never reaches the protocol. UDP datagrams are not covered.
  *
  * <p>The listener and stream readers are called on Netty event loop threads and must hand off
  * at once. {@link #start} and {@link #shutdown} block briefly, so call them from other threads.
@@ -103,6 +109,9 @@ public final class NetTransport implements Transport {
     private volatile int boundPort = -1;
     private volatile StreamHandler streamHandler;
 
+    /** The TLS layer, or null for plain TCP; set by start() before anything is bound. */
+    private volatile TlsHandshakes tls;
+
     /** TCP mode: the outbound packet connections, once bound. */
     private volatile PacketConnections packetConnections;
 
@@ -132,6 +141,9 @@ public final class NetTransport implements Transport {
             throw new IOException("NetTransport is shut down");
         }
         this.listener = listener;
+        if (config.tls() != null) {
+            tls = new TlsHandshakes(checked(config.tls()), listener);
+        }
         PacketHandler packets = new PacketHandler(listener, counters);
         StreamHandler streams = new StreamHandler(listener, counters);
         int attempts = config.bindPort() == 0 ? AUTO_BIND_ATTEMPTS : 1;
@@ -140,7 +152,7 @@ public final class NetTransport implements Transport {
                 bindAll(packets, streams);
                 if (config.mode() == TransportMode.TCP) {
                     packetConnections = new PacketConnections(
-                            group, config, counters, packetCounters, this::hello, localIp(), this::track);
+                            group, config, counters, packetCounters, this::hello, localIp(), this::track, tls);
                 }
                 streamHandler = streams; // dialing works from now on
                 return;
@@ -198,6 +210,20 @@ public final class NetTransport implements Transport {
     public int packetConnectionCount() {
         PacketConnections p = packetConnections;
         return p == null ? 0 : p.size();
+    }
+
+    /** Whether every TCP connection is TLS. */
+    public boolean isTls() {
+        return config.tls() != null;
+    }
+
+    /**
+     * TLS handshakes that failed so far, accepted or dialled (0 without TLS): untrusted or
+     * plaintext peers, timeouts. Each peer address is logged once at WARN.
+     */
+    public long tlsHandshakeFailures() {
+        TlsHandshakes t = tls;
+        return t == null ? 0 : t.failures();
     }
 
     /** Exceptions thrown by the listener or readers, or raised by the sockets, so far. */
@@ -310,7 +336,8 @@ public final class NetTransport implements Transport {
     /**
      * Connects a TCP stream with {@code TCP_NODELAY}. A null or non-positive timeout means the
      * configured default. Refusal and timeout fail the future with an {@link IOException} that
-     * names the address.
+     * names the address. With TLS the stream is handed out once its handshake succeeded, which
+     * the same timeout bounds too; a failed handshake fails the future.
      */
     @Override
     public CompletableFuture<StreamConnection> dialAddress(Address addr, Duration timeout) {
@@ -336,13 +363,31 @@ public final class NetTransport implements Transport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        TlsHandshakes t = tls;
+                        if (t != null) {
+                            t.addClient(ch, target, millis);
+                        }
                         initStream(ch, target, handler);
                     }
                 })
                 .connect(target);
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                result.complete(connect.channel().attr(NetStreamConnection.KEY).get());
+                Channel ch = connect.channel();
+                SslHandler ssl = ch.pipeline().get(SslHandler.class);
+                if (ssl == null) {
+                    result.complete(ch.attr(NetStreamConnection.KEY).get());
+                    return;
+                }
+                ssl.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        result.complete(ch.attr(NetStreamConnection.KEY).get());
+                    } else {
+                        ch.close();
+                        result.completeExceptionally(new IOException(
+                                "TLS handshake with " + addr.hostPort() + " failed: " + h.cause(), h.cause()));
+                    }
+                });
             } else {
                 connect.channel().close();
                 Throwable cause = f.cause();
@@ -424,6 +469,11 @@ public final class NetTransport implements Transport {
                             listener.onStreamShed(ch.remoteAddress());
                             return;
                         }
+                        TlsHandshakes t = tls;
+                        if (t != null) {
+                            // first: the handlers after it see only what a trusted peer sent
+                            t.addServer(ch);
+                        }
                         if (config.mode() == TransportMode.TCP) {
                             acceptUnidentified(ch, streams);
                             return;
@@ -436,7 +486,7 @@ public final class NetTransport implements Transport {
 
     /**
      * TCP mode: a connection that may be a stream or a packet connection, counted as a stream
-     * until its first byte tells. A TLS handler would be added before the sniffer.
+     * until its first byte tells. With TLS, the first byte after the handshake.
      */
     private void acceptUnidentified(SocketChannel ch, StreamHandler streams) {
         track(ch);
@@ -514,6 +564,19 @@ public final class NetTransport implements Transport {
         track(ch);
         ch.attr(NetStreamConnection.KEY).set(new NetStreamConnection(ch, remote, counters));
         ch.pipeline().addLast(handler);
+    }
+
+    /** Asks each context once, so a wrong one fails start rather than every connection. */
+    private static NetTls checked(NetTls t) throws IOException {
+        SslContext server = t.serverContext().get();
+        SslContext client = t.clientContext().get();
+        if (server == null || !server.isServer()) {
+            throw new IOException("NetTls: the server context supplier gave " + server + ", not a server context");
+        }
+        if (client == null || !client.isClient()) {
+            throw new IOException("NetTls: the client context supplier gave " + client + ", not a client context");
+        }
+        return t;
     }
 
     /** Remembers a channel until it closes, so shutdown can close it; closes it if too late. */

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param maxPacketConnections in {@link TransportMode#TCP} mode, how many outbound packet
  *     connections may be open or opening at once, and separately how many inbound ones; past it
  *     a packet to a new peer is dropped, or a new inbound connection closed, and counted
+ * @param tls TLS on every TCP connection, or null for plain TCP (see {@link NetTls})
  */
 public record NetTransportConfig(
         List<String> bindAddrs,
@@ -34,7 +35,8 @@ public record NetTransportConfig(
         int maxInboundStreams,
         TransportMode mode,
         Duration packetIdleTimeout,
-        int maxPacketConnections) {
+        int maxPacketConnections,
+        NetTls tls) {
 
     /** Go memberlist's default TCP timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -89,6 +91,28 @@ public record NetTransportConfig(
         }
     }
 
+    /** Plain TCP: the fields this record had before TLS. */
+    public NetTransportConfig(
+            List<String> bindAddrs,
+            int bindPort,
+            EventLoopGroup eventLoopGroup,
+            Duration connectTimeout,
+            int maxInboundStreams,
+            TransportMode mode,
+            Duration packetIdleTimeout,
+            int maxPacketConnections) {
+        this(
+                bindAddrs,
+                bindPort,
+                eventLoopGroup,
+                connectTimeout,
+                maxInboundStreams,
+                mode,
+                packetIdleTimeout,
+                maxPacketConnections,
+                null);
+    }
+
     /** UDP mode with the default packet connection settings: the fields this record first had. */
     public NetTransportConfig(
             List<String> bindAddrs,
@@ -104,7 +128,8 @@ public record NetTransportConfig(
                 maxInboundStreams,
                 TransportMode.UDP,
                 DEFAULT_PACKET_IDLE_TIMEOUT,
-                DEFAULT_MAX_PACKET_CONNECTIONS);
+                DEFAULT_MAX_PACKET_CONNECTIONS,
+                null);
     }
 
     /** {@code 0.0.0.0}, a free port, the shared event loop group, a 10 s connect timeout, UDP packets. */
@@ -135,6 +160,7 @@ public record NetTransportConfig(
         private TransportMode mode = TransportMode.UDP;
         private Duration packetIdleTimeout = DEFAULT_PACKET_IDLE_TIMEOUT;
         private int maxPacketConnections = DEFAULT_MAX_PACKET_CONNECTIONS;
+        private NetTls tls;
 
         private Builder() {}
 
@@ -191,6 +217,12 @@ public record NetTransportConfig(
             return this;
         }
 
+        /** TLS on every TCP connection; null (the default) for plain TCP. */
+        public Builder tls(NetTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} for a value out of range. */
         public NetTransportConfig build() {
             return new NetTransportConfig(
@@ -201,7 +233,8 @@ public record NetTransportConfig(
                     maxInboundStreams,
                     mode,
                     packetIdleTimeout,
-                    maxPacketConnections);
+                    maxPacketConnections,
+                    tls);
         }
     }
 }

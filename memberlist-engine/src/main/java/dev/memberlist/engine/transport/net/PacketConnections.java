@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * The outbound half of {@link TransportMode#TCP}: one packet connection per peer, opened on the
  * first packet to it, closed when idle or broken, reopened by the next packet. {@link #send}
  * never blocks and never waits for the network: a packet is written (handed to the channel's
- * event loop), queued behind a connection still opening (bounded), or dropped and counted, as
- * UDP would lose it. Thread-safe; callers include event loops answering pings.
+ * event loop), queued behind a connection still opening (bounded; with TLS, until its handshake
+ * succeeded), or dropped and counted, as UDP would lose it. Thread-safe; callers include event loops answering pings.
  */
 final class PacketConnections {
     private static final Logger log = LoggerFactory.getLogger(PacketConnections.class);
@@ -57,6 +58,8 @@ final class PacketConnections {
     private final InetAddress localIp;
     /** Registers a channel for shutdown. */
     private final Consumer<Channel> track;
+    /** The TLS layer, or null for plain TCP. */
+    private final TlsHandshakes tls;
 
     private final ConcurrentHashMap<InetSocketAddress, Connection> connections = new ConcurrentHashMap<>();
 
@@ -73,7 +76,8 @@ final class PacketConnections {
             PacketCounters counters,
             Supplier<ByteBuf> hello,
             InetAddress localIp,
-            Consumer<Channel> track) {
+            Consumer<Channel> track,
+            TlsHandshakes tls) {
         this.group = group;
         this.config = config;
         this.traffic = traffic;
@@ -81,6 +85,7 @@ final class PacketConnections {
         this.hello = hello;
         this.localIp = localIp;
         this.track = track;
+        this.tls = tls;
         this.lostWithConnection = f -> {
             if (!f.isSuccess()) {
                 counters.droppedConnectFailed.increment();
@@ -184,7 +189,9 @@ final class PacketConnections {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             track.accept(ch);
-                            // a TLS handler would go first, here
+                            if (tls != null) {
+                                tls.addClient(ch, target, connectMillis);
+                            }
                             ch.pipeline()
                                     .addLast(new IdleStateHandler(0, idle, 0, TimeUnit.MILLISECONDS))
                                     .addLast(new OutboundHandler());
@@ -195,7 +202,18 @@ final class PacketConnections {
             }
             b.connect(target).addListener(f -> {
                 Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                if (f.isSuccess()) {
+                SslHandler ssl = f.isSuccess() ? ch.pipeline().get(SslHandler.class) : null;
+                if (ssl != null) {
+                    // packets keep queueing (bounded) until the peer is trusted
+                    ssl.handshakeFuture().addListener(h -> {
+                        if (h.isSuccess()) {
+                            opened(ch);
+                        } else {
+                            ch.close();
+                            connectFailed(h.cause());
+                        }
+                    });
+                } else if (f.isSuccess()) {
                     opened(ch);
                 } else {
                     ch.close();

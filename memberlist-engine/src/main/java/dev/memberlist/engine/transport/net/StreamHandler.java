@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +39,25 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().parent() == null) {
             return; // dialed: the dial's future hands it out
         }
+        if (ctx.pipeline().get(SslHandler.class) != null) {
+            return; // TLS: announced once the handshake succeeded
+        }
         announce(ctx);
     }
 
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done
+                && done.isSuccess()
+                && ctx.channel().parent() != null) {
+            announce(ctx);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     /**
-     * Hands an accepted stream to the listener: when it becomes active, or in TCP mode once its
-     * first byte showed it is a stream.
+     * Hands an accepted stream to the listener: when it becomes active (with TLS, once its
+     * handshake succeeded), or in TCP mode once its first byte showed it is a stream.
      */
     void announce(ChannelHandlerContext ctx) {
         NetStreamConnection conn = ctx.channel().attr(NetStreamConnection.KEY).get();

@@ -35,12 +35,15 @@ import org.springframework.context.annotation.Import;
  * publishes no events and has no runtime tags or broadcaster), a {@link MemberlistNode} bean
  * replaces start-up and shutdown.
  *
+ * <p>{@code memberlist.tls.bundle} names a Spring Boot SSL bundle: every TCP connection between
+ * members is then TLS with its certificates, and a bundle reload applies to new connections.
+ *
  * <p>Several nodes in one context (a LAN and a WAN pool) are several {@link MemberlistNode}
  * beans of the application's: each starts, joins and stops with the context, and health, the
  * endpoint and metrics show each by bean name. Several {@link Memberlist} beans without a
  * {@link MemberlistNode} fail start-up with a report that says so.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass(Memberlist.class)
 @ConditionalOnBooleanProperty(name = "memberlist.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MemberlistProperties.class)
@@ -48,6 +51,7 @@ import org.springframework.context.annotation.Import;
     MemberlistConfigurations.ConfigConfiguration.class,
     MemberlistConfigurations.ApplicationNodeConfiguration.class,
     MemberlistConfigurations.SeveralApplicationNodesConfiguration.class,
-    MemberlistConfigurations.NodeConfiguration.class
+    MemberlistConfigurations.NodeConfiguration.class,
+    MemberlistTlsConfiguration.class
 })
 public final class MemberlistAutoConfiguration {}

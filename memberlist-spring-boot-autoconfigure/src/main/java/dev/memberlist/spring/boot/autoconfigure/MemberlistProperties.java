@@ -121,6 +121,8 @@ public class MemberlistProperties implements Validator {
 
     private final Encryption encryption = new Encryption();
 
+    private final Tls tls = new Tls();
+
     private final Health health = new Health();
 
     /** Failure detection period. Defaults to the profile's. */
@@ -671,6 +673,69 @@ public class MemberlistProperties implements Validator {
         }
     }
 
+    public Tls getTls() {
+        return this.tls;
+    }
+
+    /**
+     * TLS on every TCP connection between members (push-pull, TCP pings, reliable messages; in
+     * TCP transport mode, packets too), with certificates from a Spring Boot SSL bundle. UDP
+     * packets are not covered: they rely on encryption.keys. Go memberlist has no TLS, so every
+     * member of a TLS cluster must be a Java node.
+     */
+    public static class Tls {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) whose key and certificate this node
+         * presents and whose trust material peers are checked against. Unset turns TLS off. A
+         * bundle reload (reload-on-update) applies to new connections without a restart.
+         */
+        private String bundle;
+
+        /**
+         * Whether peers that connect must present a certificate the bundle trusts: need (mutual
+         * TLS), want (checked only when presented) or none.
+         */
+        private ClientAuth clientAuth = ClientAuth.NEED;
+
+        /** How long a TLS handshake may take before the connection is closed. */
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+
+        public Duration getHandshakeTimeout() {
+            return this.handshakeTimeout;
+        }
+
+        public void setHandshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+        }
+
+        /** Whether connecting peers must show a trusted certificate. */
+        public enum ClientAuth {
+            /** No certificate asked of connecting peers. */
+            NONE,
+            /** A certificate asked for, checked when presented. */
+            WANT,
+            /** A trusted certificate required: mutual TLS. */
+            NEED
+        }
+    }
+
     /**
      * Encryption of all traffic with AES-GCM, compatible with Go memberlist's keyring.
      */
@@ -713,6 +778,15 @@ public class MemberlistProperties implements Validator {
         }
         if (p.profile == null) {
             reject(errors, "profile", "must be one of lan, wan, local");
+        }
+        if (p.tls.bundle != null && p.tls.bundle.isBlank()) {
+            reject(errors, "tls.bundle", "must not be blank (leave it unset for no TLS)");
+        }
+        if (p.tls.clientAuth == null) {
+            reject(errors, "tls.clientAuth", "must be one of none, want, need");
+        }
+        if (p.tls.handshakeTimeout == null || p.tls.handshakeTimeout.isNegative() || p.tls.handshakeTimeout.isZero()) {
+            reject(errors, "tls.handshakeTimeout", "must be positive");
         }
         port(errors, "bindPort", p.bindPort);
         if (p.advertisePort != null) {

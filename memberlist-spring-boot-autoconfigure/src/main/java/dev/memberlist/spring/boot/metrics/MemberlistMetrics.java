@@ -48,6 +48,10 @@ public class MemberlistMetrics implements Metrics {
             meter("memberlist.tcp.accept", null, "Streams opened to this node by other members"),
             meter("memberlist.tcp.connect", null, "Streams this node opened for a push-pull"),
             meter("memberlist.tcp.dropped", null, "Streams closed as malformed, refused or over a limit, by reason"),
+            meter(
+                    "memberlist.tls.handshake.failed",
+                    null,
+                    "TLS handshakes that failed: untrusted or plaintext peers, timeouts"),
             meter("memberlist.probeNode", "memberlist.probe.node", null, "Time of each probe of a member"),
             meter("memberlist.gossip", null, "Time of each gossip round"),
             meter(

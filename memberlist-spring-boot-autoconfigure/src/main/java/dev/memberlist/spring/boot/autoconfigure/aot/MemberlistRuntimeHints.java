@@ -41,8 +41,8 @@ class MemberlistRuntimeHints implements RuntimeHintsRegistrar {
             "org.msgpack.core.buffer.MessageBuffer");
 
     /**
-     * The engine's Netty handlers. The two anonymous ones are the {@code ChannelInitializer}s of
-     * {@code NetTransport}'s outgoing and incoming streams; {@code MemberlistRuntimeHintsTests}
+     * The engine's Netty handlers. The anonymous ones are the {@code ChannelInitializer}s of
+     * {@code NetTransport}'s outgoing and incoming streams and of outgoing packet connections; {@code MemberlistRuntimeHintsTests}
      * fails when the engine's handlers change.
      */
     static final List<String> ENGINE_HANDLERS = List.of(
@@ -54,7 +54,9 @@ class MemberlistRuntimeHints implements RuntimeHintsRegistrar {
             "dev.memberlist.engine.transport.net.InboundSniffer",
             "dev.memberlist.engine.transport.net.PacketFrameDecoder",
             "dev.memberlist.engine.transport.net.PacketConnections$OutboundHandler",
-            "dev.memberlist.engine.transport.net.PacketConnections$Connection$1");
+            "dev.memberlist.engine.transport.net.PacketConnections$Connection$1",
+            // TLS: counts and logs failed handshakes
+            "dev.memberlist.engine.transport.net.TlsHandshakes");
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
