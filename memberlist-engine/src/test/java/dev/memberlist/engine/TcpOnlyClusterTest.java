@@ -90,20 +90,8 @@ class TcpOnlyClusterTest {
         Memberlist b = cluster.get(1);
         Memberlist c = cluster.get(2);
         // a while of probes and gossip over TCP: nobody is suspected
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (Memberlist m : cluster) {
-                assertThat(m.members()).allMatch(n -> n.state() == NodeState.ALIVE);
-            }
-            return System.nanoTime() > until;
-        });
-
-        c.shutdown(); // a crash: no leave
-        await().atMost(WAIT)
-                .until(() ->
-                        a.node("c").state() == NodeState.DEAD && b.node("c").state() == NodeState.DEAD);
-        assertThat(a.node("b").state()).isEqualTo(NodeState.ALIVE);
-        assertThat(b.node("a").state()).isEqualTo(NodeState.ALIVE);
+        ClusterAssertions.nobodySuspectedFor(cluster, Duration.ofSeconds(3), WAIT);
+        ClusterAssertions.crashIsDetected(c, a, b, WAIT); // a crash: no leave
     }
 
     @Test

@@ -115,20 +115,8 @@ class TlsClusterTest {
         await().atMost(WAIT).until(() -> a.tlsHandshakeFailures() >= 2);
 
         // a while of probes over TLS: nobody suspected
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (Memberlist m : nodes) {
-                assertThat(m.members()).allMatch(n -> n.state() == NodeState.ALIVE);
-            }
-            return System.nanoTime() > until;
-        });
-
-        c.shutdown(); // a crash: no leave
-        await().atMost(WAIT)
-                .until(() ->
-                        a.node("c").state() == NodeState.DEAD && b.node("c").state() == NodeState.DEAD);
-        assertThat(a.node("b").state()).isEqualTo(NodeState.ALIVE);
-        assertThat(b.node("a").state()).isEqualTo(NodeState.ALIVE);
+        ClusterAssertions.nobodySuspectedFor(nodes, Duration.ofSeconds(2), WAIT);
+        ClusterAssertions.crashIsDetected(c, a, b, WAIT); // a crash: no leave
     }
 
     @Test

@@ -9,14 +9,11 @@ import dev.memberlist.spring.boot.event.MemberFailedEvent;
 import dev.memberlist.spring.boot.event.MemberJoinedEvent;
 import dev.memberlist.spring.boot.event.MemberLeftEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -28,11 +25,11 @@ class ClusterIntegrationTests {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     @AfterEach
     void closeAll() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
     }
 
     @Test
@@ -87,22 +84,7 @@ class ClusterIntegrationTests {
     }
 
     private ConfigurableApplicationContext start(String name, String seed) {
-        List<String> properties = new ArrayList<>(List.of(
-                "memberlist.name=" + name,
-                "memberlist.profile=local",
-                "memberlist.bind-address=127.0.0.1",
-                "memberlist.advertise-address=127.0.0.1",
-                "memberlist.bind-port=0",
-                "spring.main.banner-mode=off"));
-        if (seed != null) {
-            properties.add("memberlist.seeds=" + seed);
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ClusterApplication.class)
-                .web(WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run();
-        this.contexts.add(context);
-        return context;
+        return this.applications.start(ClusterApplication.class, name, seed);
     }
 
     private static EventLog log(ConfigurableApplicationContext context) {

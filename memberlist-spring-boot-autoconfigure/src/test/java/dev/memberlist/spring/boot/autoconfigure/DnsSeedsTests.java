@@ -19,9 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,36 +31,27 @@ class DnsSeedsTests {
 
     private static final String SEED = "dns+srv://_memberlist._tcp.cluster.test";
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     private LoopbackDnsServer dns;
 
     @AfterEach
     void close() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
         if (this.dns != null) {
             this.dns.close();
         }
     }
 
     private ConfigurableApplicationContext start(String name) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-                .web(WebApplicationType.NONE)
-                .properties(
-                        "memberlist.name=" + name,
-                        "memberlist.profile=local",
-                        "memberlist.bind-address=127.0.0.1",
-                        "memberlist.advertise-address=127.0.0.1",
-                        "memberlist.bind-port=0",
-                        "memberlist.seeds=" + SEED,
-                        "memberlist.dns-servers=127.0.0.1:" + this.dns.address().getPort(),
-                        "memberlist.rejoin-interval=250ms",
-                        // start-up does not wait for DNS to list anyone
-                        "memberlist.join-timeout=1s",
-                        "spring.main.banner-mode=off")
-                .run();
-        this.contexts.add(context);
-        return context;
+        return this.applications.start(
+                Application.class,
+                name,
+                SEED,
+                "memberlist.dns-servers=127.0.0.1:" + this.dns.address().getPort(),
+                "memberlist.rejoin-interval=250ms",
+                // start-up does not wait for DNS to list anyone
+                "memberlist.join-timeout=1s");
     }
 
     private void publish(List<ConfigurableApplicationContext> running) {
@@ -105,7 +94,6 @@ class DnsSeedsTests {
 
         // every application stops; new ones start on other ports (DNS still lists the old ones)
         first.forEach(ConfigurableApplicationContext::close);
-        this.contexts.removeAll(first);
         List<ConfigurableApplicationContext> second = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
             second.add(start(name));

@@ -1,5 +1,7 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
+import static dev.memberlist.spring.boot.autoconfigure.LoopbackApplications.awaitMembers;
+import static dev.memberlist.spring.boot.autoconfigure.LoopbackApplications.seedOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,16 +15,13 @@ import dev.memberlist.spring.boot.event.MemberJoinedEvent;
 import dev.memberlist.spring.boot.event.MemberLeftEvent;
 import dev.memberlist.spring.boot.event.MemberlistJoinedEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,11 +36,11 @@ class MemberlistLifecycleTests {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     @AfterEach
     void closeAll() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
     }
 
     @Test
@@ -158,36 +157,7 @@ class MemberlistLifecycleTests {
     }
 
     private ConfigurableApplicationContext start(String name, String seed, String... more) {
-        List<String> properties = new ArrayList<>(List.of(
-                "memberlist.name=" + name,
-                "memberlist.profile=local",
-                "memberlist.bind-address=127.0.0.1",
-                "memberlist.advertise-address=127.0.0.1",
-                "memberlist.bind-port=0",
-                "spring.main.banner-mode=off"));
-        if (seed != null) {
-            properties.add("memberlist.seeds=" + seed);
-        }
-        properties.addAll(List.of(more));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-                .web(WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run();
-        this.contexts.add(context);
-        return context;
-    }
-
-    private static String seedOf(ConfigurableApplicationContext context) {
-        return "127.0.0.1:"
-                + context.getBean(Memberlist.class).advertiseAddress().getPort();
-    }
-
-    private static void awaitMembers(int count, ConfigurableApplicationContext... contexts) {
-        await().atMost(PATIENCE).untilAsserted(() -> {
-            for (ConfigurableApplicationContext context : contexts) {
-                assertThat(context.getBean(Memberlist.class).numMembers()).isEqualTo(count);
-            }
-        });
+        return this.applications.start(Application.class, name, seed, more);
     }
 
     static class Events {

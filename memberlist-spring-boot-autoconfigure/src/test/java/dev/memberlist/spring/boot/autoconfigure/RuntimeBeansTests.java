@@ -1,5 +1,7 @@
 package dev.memberlist.spring.boot.autoconfigure;
 
+import static dev.memberlist.spring.boot.autoconfigure.LoopbackApplications.awaitMembers;
+import static dev.memberlist.spring.boot.autoconfigure.LoopbackApplications.seedOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -15,16 +17,13 @@ import dev.memberlist.spring.boot.event.MemberMessageEvent;
 import dev.memberlist.spring.boot.event.MemberUpdatedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
@@ -38,11 +37,11 @@ class RuntimeBeansTests {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     @AfterEach
     void closeAll() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
     }
 
     @Test
@@ -132,36 +131,7 @@ class RuntimeBeansTests {
     }
 
     private ConfigurableApplicationContext start(Class<?> application, String name, String seed, String... more) {
-        List<String> properties = new ArrayList<>(List.of(
-                "memberlist.name=" + name,
-                "memberlist.profile=local",
-                "memberlist.bind-address=127.0.0.1",
-                "memberlist.advertise-address=127.0.0.1",
-                "memberlist.bind-port=0",
-                "spring.main.banner-mode=off"));
-        if (seed != null) {
-            properties.add("memberlist.seeds=" + seed);
-        }
-        properties.addAll(List.of(more));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
-                .web(WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run();
-        this.contexts.add(context);
-        return context;
-    }
-
-    private static String seedOf(ConfigurableApplicationContext context) {
-        return "127.0.0.1:"
-                + context.getBean(Memberlist.class).advertiseAddress().getPort();
-    }
-
-    private static void awaitMembers(int count, ConfigurableApplicationContext... contexts) {
-        await().atMost(PATIENCE).untilAsserted(() -> {
-            for (ConfigurableApplicationContext context : contexts) {
-                assertThat(context.getBean(Memberlist.class).numMembers()).isEqualTo(count);
-            }
-        });
+        return this.applications.start(application, name, seed, more);
     }
 
     static class Listener {

@@ -8,44 +8,26 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** {@code memberlist.transport=tcp}: applications form a cluster with no UDP socket of theirs. */
 class TcpTransportTests {
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     @AfterEach
     void close() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
     }
 
     private Memberlist start(String name, String seed) {
-        List<String> properties = new ArrayList<>(List.of(
-                "memberlist.name=" + name,
-                "memberlist.profile=local",
-                "memberlist.transport=tcp",
-                "memberlist.bind-address=127.0.0.1",
-                "memberlist.advertise-address=127.0.0.1",
-                "memberlist.bind-port=0",
-                "spring.main.banner-mode=off"));
-        if (seed != null) {
-            properties.add("memberlist.seeds=" + seed);
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-                .web(WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run();
-        this.contexts.add(context);
-        return context.getBean(Memberlist.class);
+        return this.applications
+                .start(Application.class, name, seed, "memberlist.transport=tcp")
+                .getBean(Memberlist.class);
     }
 
     @Test
