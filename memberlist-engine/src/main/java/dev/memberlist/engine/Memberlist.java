@@ -179,41 +179,24 @@ public final class Memberlist implements AutoCloseable {
 
     private CompletableFuture<Integer> joinResolved(List<String> existing) {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
+        List<Address> addrs = new ArrayList<>();
         for (String seed : existing) {
-            List<Address> addrs;
             try {
-                addrs = resolveAddr(seed);
+                addrs.addAll(resolveAddr(seed));
             } catch (UnknownHostException | IllegalArgumentException e) {
                 errors.add("Failed to resolve " + seed + ": " + e.getMessage());
                 log.warn("{}: failed to resolve {}: {}", name, seed, e.getMessage());
-                continue;
-            }
-            for (Address a : addrs) {
-                attempts.add(ctx.pushPull.pushPullNode(a, true).handle((v, e) -> {
-                    if (e != null) {
-                        String msg = "Failed to join " + a.hostPort() + ": " + PushPullSync.rootMessage(e);
-                        errors.add(msg);
-                        log.debug("{}: {}", name, msg);
-                        return false;
-                    }
-                    return true;
-                }));
             }
         }
-        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> {
-                    int ok = (int)
-                            attempts.stream().filter(CompletableFuture::join).count();
-                    if (ok == 0 && !existing.isEmpty()) {
-                        throw new MemberlistException(
-                                errors.size() + " error(s) occurred: " + String.join("; ", errors));
-                    }
-                    if (ok > 0) {
-                        ctx.joined();
-                    }
-                    return ok;
-                });
+        return ctx.pushPull.joinAll(addrs, errors).thenApply(ok -> {
+            if (ok == 0 && !existing.isEmpty()) {
+                throw new MemberlistException(errors.size() + " error(s) occurred: " + String.join("; ", errors));
+            }
+            if (!errors.isEmpty()) {
+                log.debug("{}: {}", name, String.join("; ", errors));
+            }
+            return ok;
+        });
     }
 
     /** Go's resolveAddr: {@code [name/]host[:port]}, IPv6 literals in brackets when a port follows. */

@@ -147,6 +147,34 @@ final class PushPullSync {
     }
 
     /**
+     * Joins through every address at once (Go's Join, after resolving): a push-pull each, the
+     * failures added to {@code errors}; marks the node joined when one succeeded. Any thread.
+     *
+     * @return how many exchanges succeeded
+     */
+    CompletableFuture<Integer> joinAll(List<Address> addrs, List<String> errors) {
+        List<CompletableFuture<Boolean>> attempts = new ArrayList<>(addrs.size());
+        for (Address a : addrs) {
+            attempts.add(pushPullNode(a, true).handle((v, e) -> {
+                if (e != null) {
+                    errors.add("Failed to join " + a.hostPort() + ": " + rootMessage(e));
+                    return false;
+                }
+                return true;
+            }));
+        }
+        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    int ok = (int)
+                            attempts.stream().filter(CompletableFuture::join).count();
+                    if (ok > 0) {
+                        m.joined();
+                    }
+                    return ok;
+                });
+    }
+
+    /**
      * A complete state exchange with one node (Go's pushPullNode). Any thread: the snapshot and
      * the merge run on the strand, the delegate's state, the encoding and the decoding on the
      * stream side.

@@ -44,29 +44,12 @@ final class Rejoin {
     /** Joins every given seed; how many exchanges succeeded. Any thread. */
     CompletableFuture<Integer> join(List<InetSocketAddress> seeds) {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
-        for (InetSocketAddress sa : seeds) {
-            Address a = Address.of(sa);
-            attempts.add(ctx.pushPull.pushPullNode(a, true).handle((v, e) -> {
-                if (e != null) {
-                    errors.add(a.hostPort() + ": " + PushPullSync.rootMessage(e));
-                    return false;
-                }
-                return true;
-            }));
-        }
-        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> {
-                    int ok = (int)
-                            attempts.stream().filter(CompletableFuture::join).count();
-                    if (ok > 0) {
-                        ctx.joined();
-                    }
-                    if (!errors.isEmpty()) {
-                        log.debug("{}: seeds not joined: {}", ctx.name, String.join("; ", errors));
-                    }
-                    return ok;
-                });
+        List<Address> addrs = seeds.stream().map(Address::of).toList();
+        return ctx.pushPull.joinAll(addrs, errors).whenComplete((ok, e) -> {
+            if (!errors.isEmpty()) {
+                log.debug("{}: seeds not joined: {}", ctx.name, String.join("; ", errors));
+            }
+        });
     }
 
     /** One rejoin round (the ticker's). Strand. */

@@ -6,6 +6,7 @@ import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.transport.Transport;
 import dev.memberlist.engine.transport.TransportListener;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,10 @@ final class Firewall implements Transport {
     private final Transport inner;
     volatile boolean blockPackets;
     volatile boolean blockStreams;
+    /** Packets from this address are dropped (a one-way loss from one peer); null for none. */
+    volatile InetSocketAddress blockPacketsFrom;
+    /** Packets dropped by {@link #blockPacketsFrom}. */
+    final AtomicInteger droppedFrom = new AtomicInteger();
     /** Streams that reached this node, blocked or not. */
     final AtomicInteger streams = new AtomicInteger();
 
@@ -30,7 +35,9 @@ final class Firewall implements Transport {
         inner.start(new TransportListener() {
             @Override
             public void onPacket(Packet packet) {
-                if (!blockPackets) {
+                if (packet.from().equals(blockPacketsFrom)) {
+                    droppedFrom.incrementAndGet();
+                } else if (!blockPackets) {
                     listener.onPacket(packet);
                 }
             }
@@ -43,6 +50,11 @@ final class Firewall implements Transport {
                 } else {
                     listener.onStream(connection);
                 }
+            }
+
+            @Override
+            public void onStreamShed(InetSocketAddress remote) {
+                listener.onStreamShed(remote);
             }
         });
     }

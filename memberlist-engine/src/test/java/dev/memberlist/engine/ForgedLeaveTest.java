@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.memberlist.engine.delegate.EventDelegate;
-import dev.memberlist.engine.transport.AdvertiseAddress;
-import dev.memberlist.engine.transport.Packet;
-import dev.memberlist.engine.transport.StreamConnection;
-import dev.memberlist.engine.transport.Transport;
-import dev.memberlist.engine.transport.TransportListener;
 import dev.memberlist.engine.transport.net.NetTransport;
 import dev.memberlist.engine.transport.net.NetTransportConfig;
 import dev.memberlist.engine.wire.Dead;
@@ -21,10 +16,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -176,72 +169,22 @@ class ForgedLeaveTest {
     void relayedLeaveBecomesLeftWhereTheLeaverWasNotHeard() throws Exception {
         Memberlist a = start(config("a"));
         Memberlist b = start(config("b"));
-        DeafTo deaf = new DeafTo();
+        // a real transport that stops hearing datagrams from one address
+        Firewall deaf = new Firewall(new NetTransport(
+                NetTransportConfig.builder().bindAddrs("127.0.0.1").bindPort(0).build()));
         Memberlist c = start(config("c").setTransport(deaf).setAdvertisePort(0));
         b.join(List.of(addr(a)));
         c.join(List.of(addr(a)));
         awaitFormed();
 
-        deaf.from = b.advertiseAddress();
+        deaf.blockPacketsFrom = b.advertiseAddress();
         b.leave(Duration.ofSeconds(5));
         b.shutdown();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> a.node("b").state() == NodeState.LEFT);
         await().atMost(Duration.ofSeconds(20)).until(() -> c.node("b").state() == NodeState.LEFT);
-        assertThat(deaf.dropped.get()).as("c did not hear b's own leave").isPositive();
+        assertThat(deaf.droppedFrom.get()).as("c did not hear b's own leave").isPositive();
         // a leave event each, as left: never a failure first
         assertThat(leaves).filteredOn(e -> !e.startsWith("b:")).containsExactlyInAnyOrder("a:b:LEFT", "c:b:LEFT");
-    }
-
-    /** A real transport that stops hearing datagrams from one address. */
-    private static final class DeafTo implements Transport {
-        private final NetTransport inner = new NetTransport(
-                NetTransportConfig.builder().bindAddrs("127.0.0.1").bindPort(0).build());
-        volatile InetSocketAddress from;
-        final AtomicInteger dropped = new AtomicInteger();
-
-        @Override
-        public void start(TransportListener listener) throws IOException {
-            inner.start(new TransportListener() {
-                @Override
-                public void onPacket(Packet packet) {
-                    if (packet.from().equals(from)) {
-                        dropped.incrementAndGet();
-                    } else {
-                        listener.onPacket(packet);
-                    }
-                }
-
-                @Override
-                public void onStream(StreamConnection connection) {
-                    listener.onStream(connection);
-                }
-
-                @Override
-                public void onStreamShed(InetSocketAddress remote) {
-                    listener.onStreamShed(remote);
-                }
-            });
-        }
-
-        @Override
-        public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws IOException {
-            return inner.finalAdvertiseAddr(ip, port);
-        }
-
-        @Override
-        public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
-            return inner.writeToAddress(buf, addr);
-        }
-
-        @Override
-        public CompletableFuture<StreamConnection> dialAddress(Address addr, Duration timeout) {
-            return inner.dialAddress(addr, timeout);
-        }
-
-        @Override
-        public void shutdown() {
-            inner.shutdown();
-        }
     }
 }
