@@ -11,7 +11,6 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.netty.resolver.dns.DnsServerAddressStreamProvider;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
 import io.netty.resolver.dns.NoopDnsCache;
@@ -62,6 +61,7 @@ public final class DnsSeedProvider implements SeedProvider, AutoCloseable {
 
     private final List<Spec> specs;
 
+    /** Null when every seed is an address. */
     private final DnsNameResolver resolver;
 
     /**
@@ -90,18 +90,21 @@ public final class DnsSeedProvider implements SeedProvider, AutoCloseable {
             throw new IllegalArgumentException("default port must be between 0 and 65535, got " + defaultPort);
         }
         this.specs = seeds.stream().map(s -> Spec.parse(s, defaultPort)).toList();
-        DnsServerAddressStreamProvider servers = nameServers.isEmpty()
-                ? DnsServerAddressStreamProviders.platformDefault()
-                : new SequentialDnsServerAddressStreamProvider(nameServers);
-        this.resolver = new DnsNameResolverBuilder(SharedEventLoopGroup.get().next())
-                .datagramChannelType(NioDatagramChannel.class)
-                .nameServerProvider(servers)
-                .resolveCache(NoopDnsCache.INSTANCE)
-                .cnameCache(NoopDnsCnameCache.INSTANCE)
-                .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
-                .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
-                .queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()))
-                .build();
+        // literal seeds alone need no resolver, and so no socket of its own
+        this.resolver = specs.stream().allMatch(spec -> spec.literal != null)
+                ? null
+                : new DnsNameResolverBuilder(SharedEventLoopGroup.get().next())
+                        .datagramChannelType(NioDatagramChannel.class)
+                        .nameServerProvider(
+                                nameServers.isEmpty()
+                                        ? DnsServerAddressStreamProviders.platformDefault()
+                                        : new SequentialDnsServerAddressStreamProvider(nameServers))
+                        .resolveCache(NoopDnsCache.INSTANCE)
+                        .cnameCache(NoopDnsCnameCache.INSTANCE)
+                        .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
+                        .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
+                        .queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()))
+                        .build();
     }
 
     /**
@@ -208,7 +211,9 @@ public final class DnsSeedProvider implements SeedProvider, AutoCloseable {
     /** Stops the resolver's socket; asking for seeds afterwards fails. */
     @Override
     public void close() {
-        resolver.close();
+        if (resolver != null) {
+            resolver.close();
+        }
     }
 
     @Override
