@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.memberlist.engine.interop.Ports;
 import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.StreamConnection;
 import io.netty.channel.EventLoopGroup;
@@ -108,7 +109,9 @@ class NetTransportLifecycleTest {
     @Test
     void shutdownIsIdempotentFailsLaterCallsQuietlyAndFreesThePort() throws Exception {
         Recorders.Listener lb = new Recorders.Listener();
-        NetTransport a = net.start("127.0.0.1", new Recorders.Listener());
+        // a port below the kernel's ephemeral range: between the shutdown and the rebind below no
+        // other socket's bind(0) or outgoing connection can take it (one did, in a full run)
+        NetTransport a = net.start(on("127.0.0.1", Ports.freeRange(1)), new Recorders.Listener());
         NetTransport b = net.start("127.0.0.1", lb);
         StreamConnection open =
                 a.dialAddress(addressOf(b, "127.0.0.1"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
