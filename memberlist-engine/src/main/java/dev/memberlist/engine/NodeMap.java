@@ -14,8 +14,12 @@ import java.util.List;
  * <p>A node holds a record of every member, so at thousands of members per JVM (a simulation, a
  * peer of many nodes) this table is most of the heap and its lookups most of the cache misses:
  * every alive message received is looked up here. One slot is one reference, the record, which
- * carries its own name, and one long; no entry objects, no boxed keys. A lookup with an interned
- * name (what the decoder hands out) compares identities. The time of change lives here rather
+ * carries its own name, one int, its name's hash, and one long; no entry objects, no boxed keys.
+ * A lookup walks the hashes, which lie side by side, and reads a record only where the hash
+ * matches: a table of ten thousand members does not fit in a cache, and comparing the names of
+ * the records passed on the way (record, string, bytes: three misses each) was most of a lookup's
+ * time, most of all for a name not in the table. Where the hash matches, an interned name (what
+ * the decoder hands out) then compares identities. The time of change lives here rather
  * than in the record because it is the holder's own, while the record can be shared by every
  * holder in the JVM ({@link NodeRecord#alive}).
  *
@@ -24,8 +28,11 @@ import java.util.List;
  * semantics, so a reader also sees what the strand wrote before. Changing a node replaces its
  * record in its slot, removing one leaves a tombstone (readers walk past it, so a concurrent
  * lookup of a node further along the probe sequence never misses it), and growing or cleaning up
- * builds a new array and publishes it through a volatile field. A reader that started on the
- * old array sees the table as it was when it started: never a torn or partial state.
+ * builds new arrays and publishes them together through a volatile field. A reader that started
+ * on the old arrays sees the table as it was when it started: never a torn or partial state. A
+ * slot's hash is written before its record is released; a reader that reads a hash that does not
+ * belong to the record it then sees only compares one more name (or skips a node being put as
+ * it reads, as if it had read before).
  */
 final class NodeMap {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(NodeRecord[].class);
@@ -35,8 +42,15 @@ final class NodeMap {
 
     private static final int MIN_CAPACITY = 16;
 
-    private volatile NodeRecord[] table = new NodeRecord[MIN_CAPACITY];
-    /** {@code changes[i]} is the state change time of {@code table[i]}'s record. Strand only. */
+    /** The records and their names' hashes, published together. */
+    private record Table(NodeRecord[] records, int[] hashes) {
+        Table(int capacity) {
+            this(new NodeRecord[capacity], new int[capacity]);
+        }
+    }
+
+    private volatile Table table = new Table(MIN_CAPACITY);
+    /** {@code changes[i]} is the state change time of {@code records[i]}. Strand only. */
     private long[] changes = new long[MIN_CAPACITY];
     /** Live entries. Strand only (read anywhere as an estimate). */
     private volatile int size;
@@ -45,30 +59,46 @@ final class NodeMap {
 
     /** The record of the named node, or null. Any thread. */
     NodeRecord get(String name) {
-        NodeRecord[] t = table;
+        Table tb = table;
+        NodeRecord[] t = tb.records;
+        int[] hashes = tb.hashes;
         int mask = t.length - 1;
-        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
-            NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
-            if (r == null) {
+        int h = name.hashCode();
+        for (int i = slot(h, mask); ; i = (i + 1) & mask) {
+            if (hashes[i] == h) {
+                NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
+                if (r == null) {
+                    return null;
+                }
+                if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+                    return r;
+                }
+            } else if (SLOT.getAcquire(t, i) == null) {
                 return null;
-            }
-            if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
-                return r;
             }
         }
     }
 
     /** When the named node's state last changed, as its holder saw it; 0 when unknown. Strand. */
     long stateChange(String name) {
-        NodeRecord[] t = table;
+        int i = find(name);
+        return i < 0 ? 0 : changes[i];
+    }
+
+    /** The slot of the named node, or -1. Strand. */
+    private int find(String name) {
+        Table tb = table;
+        NodeRecord[] t = tb.records;
+        int[] hashes = tb.hashes;
         int mask = t.length - 1;
-        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+        int h = name.hashCode();
+        for (int i = slot(h, mask); ; i = (i + 1) & mask) {
             NodeRecord r = t[i];
             if (r == null) {
-                return 0;
+                return -1;
             }
-            if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
-                return changes[i];
+            if (hashes[i] == h && r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+                return i;
             }
         }
     }
@@ -85,10 +115,13 @@ final class NodeMap {
 
     /** Puts a record and the time its state changed, replacing the one of the same name. Strand. */
     void put(NodeRecord r, long stateChange) {
-        NodeRecord[] t = table;
+        Table tb = table;
+        NodeRecord[] t = tb.records;
+        int[] hashes = tb.hashes;
         int mask = t.length - 1;
+        int h = r.name.hashCode();
         int free = -1;
-        for (int i = slot(r.name, mask); ; i = (i + 1) & mask) {
+        for (int i = slot(h, mask); ; i = (i + 1) & mask) {
             NodeRecord cur = t[i];
             if (cur == null) {
                 if (free < 0) {
@@ -96,6 +129,7 @@ final class NodeMap {
                     used++;
                 }
                 changes[free] = stateChange;
+                hashes[free] = h;
                 SLOT.setRelease(t, free, r);
                 size = size + 1;
                 if (used > t.length - (t.length >>> 2)) {
@@ -107,7 +141,7 @@ final class NodeMap {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (cur.name == r.name || cur.name.equals(r.name)) {
+            } else if (hashes[i] == h && (cur.name == r.name || cur.name.equals(r.name))) {
                 changes[i] = stateChange;
                 SLOT.setRelease(t, i, r);
                 return;
@@ -117,24 +151,20 @@ final class NodeMap {
 
     /** Removes the named node; returns its record, or null. Strand. */
     NodeRecord remove(String name) {
-        NodeRecord[] t = table;
-        int mask = t.length - 1;
-        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
-            NodeRecord cur = t[i];
-            if (cur == null) {
-                return null;
-            }
-            if (cur != TOMBSTONE && (cur.name == name || cur.name.equals(name))) {
-                SLOT.setRelease(t, i, TOMBSTONE);
-                size = size - 1;
-                return cur;
-            }
+        int i = find(name);
+        if (i < 0) {
+            return null;
         }
+        NodeRecord[] t = table.records;
+        NodeRecord cur = t[i];
+        SLOT.setRelease(t, i, TOMBSTONE);
+        size = size - 1;
+        return cur;
     }
 
     /** Every record, in table order. Any thread. */
     List<NodeRecord> values() {
-        NodeRecord[] t = table;
+        NodeRecord[] t = table.records;
         List<NodeRecord> out = new ArrayList<>(size);
         for (int i = 0; i < t.length; i++) {
             NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
@@ -150,34 +180,38 @@ final class NodeMap {
      * Strand.
      */
     private void rebuild() {
-        NodeRecord[] old = table;
+        Table oldTable = table;
+        NodeRecord[] old = oldTable.records;
         int capacity = MIN_CAPACITY;
         while (capacity < 2 * size) {
             capacity <<= 1;
         }
-        NodeRecord[] t = new NodeRecord[capacity];
+        Table nt = new Table(capacity);
+        NodeRecord[] t = nt.records;
         long[] c = new long[capacity];
         int mask = capacity - 1;
         for (int j = 0; j < old.length; j++) {
             NodeRecord r = old[j];
             if (r != null && r != TOMBSTONE) {
-                int i = slot(r.name, mask);
+                int h = oldTable.hashes[j];
+                int i = slot(h, mask);
                 while (t[i] != null) {
                     i = (i + 1) & mask;
                 }
                 t[i] = r;
+                nt.hashes[i] = h;
                 c[i] = changes[j];
             }
         }
         used = size;
         changes = c;
-        // the volatile write publishes the filled array
-        table = t;
+        // the volatile write publishes the filled arrays
+        table = nt;
     }
 
-    /** Fibonacci hashing of the name's (cached) hash: names that differ in their last letter spread out. */
-    private static int slot(String name, int mask) {
-        int h = name.hashCode() * 0x9E3779B9;
+    /** Fibonacci hashing of a name's (cached) hash: names that differ in their last letter spread out. */
+    private static int slot(int hash, int mask) {
+        int h = hash * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;
     }
 }
