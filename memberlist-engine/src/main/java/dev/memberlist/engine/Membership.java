@@ -3,6 +3,7 @@ package dev.memberlist.engine;
 import dev.memberlist.engine.state.ProtocolMath;
 import dev.memberlist.engine.state.Suspicion;
 import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.AliveView;
 import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.PushNodeState;
@@ -234,6 +235,33 @@ final class Membership {
     }
 
     // ---- transitions (Go's aliveNode, suspectNode, deadNode, refute, mergeState) ------------
+
+    /**
+     * True when {@link #aliveNode} would drop this message at its incarnation check having done
+     * nothing else: about another node we hold at the same address, no newer than ours, with sane
+     * versions, and no alive delegate or address filter that must see every message. Gossip
+     * repeats each alive about twenty times to each node, so this is most alive messages; they are
+     * then dropped where they are read, before being decoded or handed to the strand. Any thread:
+     * an incarnation only grows, so a message old when read is old when the strand would take it
+     * (as if Go's handler had run on arrival).
+     */
+    boolean isStaleAlive(AliveView a) {
+        if (m.config.getAlive() != null || m.config.ipMustBeChecked() || m.config.getProtocolVersion() < 2) {
+            return false;
+        }
+        int vsn = a.vsnLength();
+        if (vsn >= 3 && (a.vsn(0) == 0 || a.vsn(1) == 0 || a.vsn(0) > a.vsn(1))) {
+            return false;
+        }
+        if (a.port() == 0 || a.node().equals(m.name)) {
+            return false;
+        }
+        NodeRecord state = nodeMap.get(a.node());
+        return state != null
+                && a.incarnation() <= state.incarnation
+                && state.port == a.port()
+                && a.addrEquals(state.addr);
+    }
 
     void aliveNode(Alive a, Runnable notify, boolean bootstrap) {
         boolean isLocalNode = a.node().equals(m.name);

@@ -5,6 +5,7 @@ import dev.memberlist.engine.security.Security;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.wire.AckResp;
 import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.AliveView;
 import dev.memberlist.engine.wire.Compound;
 import dev.memberlist.engine.wire.Compression;
 import dev.memberlist.engine.wire.Crc;
@@ -324,7 +325,14 @@ final class PacketLayer {
                 case ACK_RESP -> out.add(MessageCodec.decode(AckResp.class, buf, off + 1, len - 1));
                 case NACK_RESP -> out.add(MessageCodec.decode(NackResp.class, buf, off + 1, len - 1));
                 case SUSPECT -> out.add(MessageCodec.decode(Suspect.class, buf, off + 1, len - 1));
-                case ALIVE -> out.add(MessageCodec.decode(Alive.class, buf, off + 1, len - 1));
+                case ALIVE -> {
+                    AliveView view = AliveView.read(buf, off + 1, len - 1);
+                    if (view == null) {
+                        out.add(MessageCodec.decode(Alive.class, buf, off + 1, len - 1));
+                    } else if (!m.membership.isStaleAlive(view)) {
+                        out.add(view.toAlive());
+                    }
+                }
                 case DEAD -> out.add(MessageCodec.decode(Dead.class, buf, off + 1, len - 1));
                 case USER -> out.add(new UserMsg(Arrays.copyOfRange(buf, off + 1, off + len)));
                 default -> m.countDrop("packet", "unknown_type");

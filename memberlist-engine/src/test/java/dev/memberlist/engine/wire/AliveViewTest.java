@@ -1,0 +1,171 @@
+package dev.memberlist.engine.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The in-place reading of alive messages gives exactly what the full decoder gives, or nothing:
+ * on Go's own bytes, on every msgpack format Go's encoders use, and on mutated messages.
+ */
+class AliveViewTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void readsEveryAliveMessageGoWritesAsTheDecoderDoes() {
+        int seen = 0;
+        for (Map<String, JsonNode> vectors : java.util.List.of(GoVectors.all(), GoVectors.newer())) {
+            for (JsonNode v : vectors.values()) {
+                byte[] msg = GoVectors.hex(v, "hex");
+                if (!v.get("kind").asString().equals("message") || msg.length == 0 || msg[0] != 4) {
+                    continue;
+                }
+                AliveView view = AliveView.read(msg, 1, msg.length - 1);
+                assertThat(view).as(v.get("name").asString()).isNotNull();
+                assertSame(view.toAlive(), decode(msg, 1, msg.length - 1));
+                seen++;
+            }
+        }
+        assertThat(seen).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void readsTheFormatsOfNewerEncodersAndNil() {
+        // go-msgpack v2 writes unsigned values above 127 as signed ints (d1/d2/d3) and []byte as bin
+        byte[] msg = new Msg()
+                .map(6)
+                .key("Incarnation")
+                .raw(0xd2, 0, 1, 0, 0) // int32 65536
+                .key("Node")
+                .str("n-7")
+                .key("Addr")
+                .raw(0xc4, 4, 10, 0, 0, 7) // bin8
+                .key("Port")
+                .raw(0xd1, 0x1f, 0x0a) // int16 7946
+                .key("Meta")
+                .raw(0xc0) // nil
+                .key("Vsn")
+                .raw(0xc0)
+                .bytes();
+        AliveView view = AliveView.read(msg, 0, msg.length);
+        assertThat(view).isNotNull();
+        assertThat(view.incarnation()).isEqualTo(65536);
+        assertThat(view.node()).isEqualTo("n-7");
+        assertThat(view.port()).isEqualTo(7946);
+        assertThat(view.addrEquals(new byte[] {10, 0, 0, 7})).isTrue();
+        assertThat(view.addrEquals(new byte[] {10, 0, 0, 8})).isFalse();
+        assertThat(view.vsnLength()).isZero();
+        assertSame(view.toAlive(), decode(msg, 0, msg.length));
+    }
+
+    @Test
+    void givesNoViewForWhatOnlyTheFullDecoderShouldJudge() {
+        byte[] good = MessageCodec.encode(
+                new Alive(3, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[] {1}, new byte[] {1, 5, 2, 2, 5, 4}));
+        assertThat(AliveView.read(good, 1, good.length - 1)).isNotNull();
+        // truncated anywhere
+        for (int len = 0; len < good.length - 1; len++) {
+            assertThat(AliveView.read(good, 1, len)).as("truncated to %d", len).isNull();
+        }
+        // nil instead of a struct, an unknown key, a negative incarnation, no address
+        assertThat(AliveView.read(new byte[] {(byte) 0xc0}, 0, 1)).isNull();
+        assertThat(view(new Msg().map(1).key("Other").str("x"))).isNull();
+        assertThat(view(new Msg().map(2).key("Node").str("a").key("Incarnation").raw(0xff)))
+                .isNull();
+        assertThat(view(new Msg()
+                        .map(3)
+                        .key("Node")
+                        .str("a")
+                        .key("Incarnation")
+                        .raw(1)
+                        .key("Port")
+                        .raw(1)))
+                .isNull();
+    }
+
+    @Test
+    void aMutatedMessageGivesNoViewOrTheDecodersAnswer() {
+        byte[] good = MessageCodec.encode(
+                new Alive(300, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[0], new byte[] {1, 5, 2, 2, 5, 4}));
+        Random random = new Random(7);
+        int views = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] m = good.clone();
+            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                m[1 + random.nextInt(m.length - 1)] = (byte) random.nextInt(256);
+            }
+            AliveView view = AliveView.read(m, 1, m.length - 1);
+            if (view == null) {
+                continue;
+            }
+            views++;
+            Alive decoded;
+            try {
+                decoded = decode(m, 1, m.length - 1);
+            } catch (AssertionError e) {
+                throw new AssertionError("view of a message the decoder refuses: " + HEX.formatHex(m), e);
+            }
+            assertSame(view.toAlive(), decoded);
+        }
+        assertThat(views).isPositive();
+    }
+
+    /** Msgpack written by hand, byte by byte. */
+    private static final class Msg {
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        Msg raw(int... bytes) {
+            for (int b : bytes) {
+                out.write(b);
+            }
+            return this;
+        }
+
+        Msg map(int n) {
+            return raw(0x80 | n);
+        }
+
+        Msg str(String s) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            raw(0xa0 | b.length);
+            out.writeBytes(b);
+            return this;
+        }
+
+        Msg key(String k) {
+            return str(k);
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    private static AliveView view(Msg m) {
+        byte[] msg = m.bytes();
+        return AliveView.read(msg, 0, msg.length);
+    }
+
+    private static Alive decode(byte[] buf, int off, int len) {
+        try {
+            return MessageCodec.decode(Alive.class, buf, off, len);
+        } catch (DecodeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertSame(Alive a, Alive b) {
+        assertThat(a.incarnation()).isEqualTo(b.incarnation());
+        assertThat(a.node()).isEqualTo(b.node());
+        assertThat(a.addr()).isEqualTo(b.addr());
+        assertThat(a.port()).isEqualTo(b.port());
+        assertThat(a.meta()).isEqualTo(b.meta());
+        assertThat(a.vsn()).isEqualTo(b.vsn());
+        assertThat(Arrays.equals(a.vsn(), b.vsn())).isTrue();
+    }
+}
