@@ -14,13 +14,15 @@ import java.util.Locale;
  * machine for a seed; only the real time differs.
  *
  * <pre>
- * java -Xmx12g -jar memberlist-bench/target/memberlist-simbench.jar scale [--seed S] [--no-compression] N...
+ * java -Xmx12g -jar memberlist-bench/target/memberlist-simbench.jar scale [--seed S] [--no-compression] [--lanes L] N...
  * java -jar memberlist-bench/target/memberlist-simbench.jar lifeguard [--nodes 25] [--seeds 1,2,3,4]
  *     [--delays 1500,5000,6000,8000] [--seconds 120]
  * </pre>
  *
  * <p>{@code scale} runs {@link ScaleScenario} for each size and prints its virtual times beside
- * the formulas' estimates and bounds, the traffic per node and the real time. {@code
+ * the formulas' estimates and bounds, the traffic per node and the real time; {@code --lanes}
+ * runs the simulation on that many threads side by side (the same figures for the same seed and
+ * lane count, other figures than one lane's). {@code
  * lifeguard} runs {@link SlowMemberScenario} with one and three slow members, Lifeguard on and
  * off, for each delay, summing over the seeds.
  */
@@ -45,12 +47,15 @@ public final class SimBench {
     private static void scale(String[] args) {
         long seed = 1;
         boolean compression = true;
+        int lanes = 1;
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seed")) {
                 seed = Long.parseLong(args[++i]);
             } else if (args[i].equals("--no-compression")) {
                 compression = false;
+            } else if (args[i].equals("--lanes")) {
+                lanes = Integer.parseInt(args[++i]);
             } else {
                 sizes.add(Integer.parseInt(args[i]));
             }
@@ -59,16 +64,19 @@ public final class SimBench {
             sizes = List.of(1000, 2000, 5000);
         }
         System.out.printf(
-                "seed %d, LAN profile%s, joins into node 0 every 10 ms; %s, %d cores, max heap %d MB%n",
+                "seed %d, LAN profile%s, joins into node 0 every 10 ms, %d lane%s; %s, %d cores, max heap %d MB%n",
                 seed,
                 compression ? "" : " without compression",
+                lanes,
+                lanes == 1 ? "" : "s",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         List<String> rows = new ArrayList<>();
         for (int n : sizes) {
             ScaleScenario.Bounds b = ScaleScenario.Bounds.of(Config.lan(), n);
-            ScaleScenario.Result r = ScaleScenario.run(seed, n, compression, line -> System.out.println("  " + line));
+            ScaleScenario.Result r =
+                    ScaleScenario.run(seed, n, compression, lanes, line -> System.out.println("  " + line));
             System.out.println("  " + b);
             // exact counts: two runs of one seed that print the same line took the same path
             System.out.println("  fingerprint: tasks " + r.tasks() + ", traffic " + r.traffic());

@@ -55,6 +55,9 @@ public final class MockNetwork {
     }
 
     /** Null in real-time mode. */
+    private final Simulation simulation;
+
+    /** Null in real-time mode. */
     private final Scheduler scheduler;
 
     private final Map<String, MockTransport> byName = new ConcurrentHashMap<>();
@@ -75,11 +78,13 @@ public final class MockNetwork {
 
     /** A network that delivers at once, on the sender's thread (for nodes on real schedulers). */
     public MockNetwork() {
+        this.simulation = null;
         this.scheduler = null;
     }
 
     /** A network on a simulation's virtual clock; every delivery is a scheduled event. */
     public MockNetwork(Simulation simulation) {
+        this.simulation = simulation;
         this.scheduler = simulation.newScheduler("network");
     }
 
@@ -109,7 +114,10 @@ public final class MockNetwork {
         if (byAddr.containsKey(sa)) {
             throw new IllegalStateException("mock address " + sa + " is in use");
         }
-        MockTransport t = new MockTransport(this, new Address(sa, name));
+        // deliveries to a node are events of its own name: in a simulation of several lanes they
+        // run in the node's lane
+        Scheduler deliveries = simulation == null ? null : simulation.newScheduler(name);
+        MockTransport t = new MockTransport(this, new Address(sa, name), deliveries);
         byAddr.put(sa, t);
         byName.put(name, t);
         return t;
@@ -149,6 +157,9 @@ public final class MockNetwork {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("negative latency " + latency);
         }
+        if (simulation.lanes() > 1 && latency.compareTo(lookahead()) < 0) {
+            throw new IllegalArgumentException("latency " + latency + " under the simulation's lookahead");
+        }
         latencyNanos = latency.toNanos();
     }
 
@@ -158,7 +169,20 @@ public final class MockNetwork {
      * partition, heal, new loss rules); see {@link LinkFaults} for what applies to streams.
      */
     public void setFaults(LinkFaults faults) {
+        if (faults != null && simulation != null && simulation.lanes() > 1) {
+            // the policy's random choices would depend on which lane asks first
+            throw new IllegalStateException("link faults need a simulation of one lane");
+        }
         this.faults = faults;
+    }
+
+    /** True when deliveries may run on other threads than their senders' within a window. */
+    boolean laned() {
+        return simulation != null && simulation.lanes() > 1;
+    }
+
+    private Duration lookahead() {
+        return latency();
     }
 
     /** The fault policy in force, or null for a perfect network. */
@@ -200,14 +224,14 @@ public final class MockNetwork {
         InetSocketAddress src = from.socketAddress();
         LinkFaults f = faults;
         if (f == null) {
-            send(() -> to.receivePacket(buf, src), 0);
+            send(to, () -> to.receivePacket(buf, src), 0);
             return;
         }
         long[] delays = f.decidePacket(from.name(), to.name());
         for (int i = 0; i < delays.length; i++) {
             // each copy is owned by its receiver
             byte[] copy = i == 0 ? buf : buf.clone();
-            send(() -> to.receivePacket(copy, src), delays[i]);
+            send(to, () -> to.receivePacket(copy, src), delays[i]);
         }
     }
 
@@ -225,7 +249,7 @@ public final class MockNetwork {
     void deliverStream(MockTransport from, MockTransport to, Runnable event) {
         LinkFaults f = faults;
         if (f == null) {
-            send(event, 0);
+            send(to, event, 0);
             return;
         }
         if (!f.canConnect(from.name(), to.name())) {
@@ -243,16 +267,16 @@ public final class MockNetwork {
             streamDue.put(new Link(from.name(), to.name()), due);
             wait = due - now;
         }
-        send(event, wait);
+        send(to, event, wait);
     }
 
     /**
      * Runs a dial's timeout: in real-time mode only when faults are set (a blocked dial must
      * time out), since without them dials complete at once.
      */
-    Cancellable scheduleTimeout(Runnable task, Duration timeout) {
+    Cancellable scheduleTimeout(MockTransport owner, Runnable task, Duration timeout) {
         if (scheduler != null) {
-            return scheduler.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return owner.deliveries().schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (faults == null) {
             return Cancellable.DONE;
@@ -262,19 +286,19 @@ public final class MockNetwork {
         return () -> f.cancel(false);
     }
 
-    /** Runs a local event (such as handing buffered data to a new reader) as soon as possible. */
-    void runLocal(Runnable event) {
+    /** Runs a local event of {@code owner} (such as handing buffered data to a new reader) as soon as possible. */
+    void runLocal(MockTransport owner, Runnable event) {
         if (scheduler == null) {
             event.run();
         } else {
-            scheduler.execute(event);
+            owner.deliveries().execute(event);
         }
     }
 
-    /** Delivers after the network latency plus {@code extraNanos}. */
-    private void send(Runnable event, long extraNanos) {
+    /** Delivers to {@code to} after the network latency plus {@code extraNanos}. */
+    private void send(MockTransport to, Runnable event, long extraNanos) {
         if (scheduler != null) {
-            scheduler.schedule(event, latencyNanos + extraNanos, TimeUnit.NANOSECONDS);
+            to.deliveries().schedule(event, latencyNanos + extraNanos, TimeUnit.NANOSECONDS);
         } else if (extraNanos <= 0) {
             event.run();
         } else {

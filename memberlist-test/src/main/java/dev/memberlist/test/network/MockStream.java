@@ -57,7 +57,7 @@ final class MockStream implements StreamConnection {
             this.reader = reader;
         }
         // as an event of its own in a simulation: no callback from inside this call
-        owner.network().runLocal(this::drain);
+        owner.network().runLocal(owner, this::drain);
     }
 
     @Override
@@ -81,7 +81,7 @@ final class MockStream implements StreamConnection {
         }
         MockStream to = peer;
         owner.network().deliverStream(owner, to.owner, to::receiveEof);
-        owner.network().runLocal(this::drain);
+        owner.network().runLocal(owner, this::drain);
     }
 
     @Override

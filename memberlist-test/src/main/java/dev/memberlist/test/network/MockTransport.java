@@ -2,6 +2,7 @@ package dev.memberlist.test.network;
 
 import dev.memberlist.engine.Address;
 import dev.memberlist.engine.scheduler.Cancellable;
+import dev.memberlist.engine.scheduler.Scheduler;
 import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.transport.StreamConnection;
@@ -38,9 +39,17 @@ public final class MockTransport implements Transport {
     private final AtomicLong streamBytesOut = new AtomicLong();
     private final AtomicLong streamBytesIn = new AtomicLong();
 
-    MockTransport(MockNetwork network, Address address) {
+    /** Where deliveries to this transport run in a simulation; null in real-time mode. */
+    private final Scheduler deliveries;
+
+    MockTransport(MockNetwork network, Address address, Scheduler deliveries) {
         this.network = network;
         this.address = address;
+        this.deliveries = deliveries;
+    }
+
+    Scheduler deliveries() {
+        return deliveries;
     }
 
     /** This transport's address, {@code 127.0.0.1:<port>} with the node name. */
@@ -125,7 +134,7 @@ public final class MockTransport implements Transport {
         if (network.dialBlocked(this, dest != null ? dest.name() : addr.name())) {
             // the SYN or its answer is lost: the connect times out
             CompletableFuture<StreamConnection> blocked = new CompletableFuture<>();
-            network.scheduleTimeout(() -> blocked.completeExceptionally(dialTimeout(addr, timeout)), timeout);
+            network.scheduleTimeout(this, () -> blocked.completeExceptionally(dialTimeout(addr, timeout)), timeout);
             return blocked;
         }
         if (dest == null || !dest.isLive()) {
@@ -136,7 +145,11 @@ public final class MockTransport implements Transport {
         client.connect(server);
         CompletableFuture<StreamConnection> future = new CompletableFuture<>();
         Cancellable timer =
-                network.scheduleTimeout(() -> future.completeExceptionally(dialTimeout(addr, timeout)), timeout);
+                network.scheduleTimeout(this, () -> future.completeExceptionally(dialTimeout(addr, timeout)), timeout);
+        if (network.laned()) {
+            dialLaned(addr, dest, client, server, future, timer);
+            return future;
+        }
         network.deliverStream(this, dest, () -> {
             timer.cancel();
             if (future.isDone()) {
@@ -153,6 +166,43 @@ public final class MockTransport implements Transport {
             }
         });
         return future;
+    }
+
+    /**
+     * A dial in a simulation of several lanes: the destination accepts in its lane, and the dialer
+     * learns of it in its own, a latency later (a handshake's round trip): no event of one node
+     * runs in the other's lane.
+     */
+    private void dialLaned(
+            Address addr,
+            MockTransport dest,
+            MockStream client,
+            MockStream server,
+            CompletableFuture<StreamConnection> future,
+            Cancellable timer) {
+        network.deliverStream(this, dest, () -> {
+            boolean accepted = !shutdown && dest.isLive();
+            if (accepted) {
+                dest.accept(server);
+            }
+            network.deliverStream(dest, this, () -> {
+                timer.cancel();
+                if (future.isDone()) {
+                    if (accepted) {
+                        client.close(); // timed out: the accepted end learns it is gone
+                    }
+                    return;
+                }
+                if (shutdown) {
+                    future.completeExceptionally(new IOException("mock transport " + address + " is shut down"));
+                } else if (!accepted) {
+                    future.completeExceptionally(refused(addr));
+                } else {
+                    streams.add(client);
+                    future.complete(client);
+                }
+            });
+        });
     }
 
     @Override

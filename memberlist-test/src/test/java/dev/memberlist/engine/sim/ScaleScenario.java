@@ -180,12 +180,27 @@ public final class ScaleScenario {
      * @param log progress lines
      */
     public static Result run(long seed, int n, boolean compression, Consumer<String> log) {
+        return run(seed, n, compression, 1, log);
+    }
+
+    /**
+     * Runs the scenario on LAN timings, on a simulation of {@code lanes} lanes side by side: the
+     * same run for the same seed and lane count, a different one from another lane count.
+     *
+     * @param seed the simulation's seed
+     * @param n cluster size, at least 4
+     * @param compression Go's {@code EnableCompression}, on in the LAN profile
+     * @param lanes the simulation's lanes ({@link dev.memberlist.test.simulation.Simulation})
+     * @param log progress lines
+     */
+    public static Result run(long seed, int n, boolean compression, int lanes, Consumer<String> log) {
         if (n < 4) {
             throw new IllegalArgumentException("at least 4 nodes");
         }
         long t0 = System.nanoTime();
         Bounds b = Bounds.of(Config.lan(), n);
-        try (SimCluster c = new SimCluster(seed, cfg -> cfg.setEnableCompression(compression)).recordEvents(false)) {
+        try (SimCluster c =
+                new SimCluster(seed, lanes, cfg -> cfg.setEnableCompression(compression)).recordEvents(false)) {
             c.startStaggered(n, Duration.ofMillis(2));
             log.accept(String.format("%d nodes started (real %d ms)", n, ms(t0)));
 

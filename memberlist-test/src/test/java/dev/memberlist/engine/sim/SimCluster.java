@@ -75,7 +75,23 @@ public final class SimCluster implements AutoCloseable {
      * @param wrapper builds each node's transport around its mock transport
      */
     public SimCluster(long seed, UnaryOperator<Config> configurer, TransportWrapper wrapper) {
-        this.sim = new Simulation(seed);
+        this(new Simulation(seed), configurer, wrapper);
+    }
+
+    /**
+     * A cluster whose nodes run in {@code lanes} lanes side by side ({@link Simulation}), the
+     * network's latency (1 ms) being the lookahead.
+     *
+     * @param seed every random choice of the run
+     * @param lanes lanes of the simulation, 1 for the sequential run
+     * @param configurer adjusts each node's config (name, transport, scheduler and random are set)
+     */
+    public SimCluster(long seed, int lanes, UnaryOperator<Config> configurer) {
+        this(new Simulation(seed, lanes, Duration.ofMillis(1)), configurer, (i, t, s) -> t);
+    }
+
+    private SimCluster(Simulation sim, UnaryOperator<Config> configurer, TransportWrapper wrapper) {
+        this.sim = sim;
         this.network = new MockNetwork(sim);
         this.configurer = configurer;
         this.wrapper = wrapper;
