@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * scenarios run against both. Run it as {@code java -jar memberlist-peer.jar -nodes 3}.
  */
 public final class PeerMain {
-    private static final Set<String> BOOLEANS = Set.of("compress", "tcp-ping", "v");
+    private static final Set<String> BOOLEANS = Set.of("compress", "tcp-ping", "push-pull-after-join", "v");
     private static final Set<String> FLAGS = Set.of(
+            "push-pull-after-join",
             "nodes",
             "name",
             "bind",
@@ -130,6 +131,9 @@ public final class PeerMain {
         int suspicionMaxMult = f.integer("suspicion-max-mult", 0);
         String label = f.string("label", "");
         boolean tcpPing = f.bool("tcp-ping", true);
+        // not in peer-protocol.md either: false sends exactly Go's traffic after a join
+        // (Config#isPushPullAfterJoin), to compare bytes with the Go peer like for like
+        boolean pushPullAfterJoin = f.bool("push-pull-after-join", true);
         // not in peer-protocol.md: this peer's own, as the Go peer has no TCP-only mode
         TransportMode transport =
                 switch (f.string("transport", "udp")) {
@@ -168,7 +172,8 @@ public final class PeerMain {
                     .setEnableCompression(compress)
                     .setKeyring(keyring)
                     .setLabel(label)
-                    .setDisableTcpPings(!tcpPing);
+                    .setDisableTcpPings(!tcpPing)
+                    .setPushPullAfterJoin(pushPullAfterJoin);
             if (probeInterval > 0) {
                 c.setProbeInterval(Duration.ofMillis(probeInterval));
             }
