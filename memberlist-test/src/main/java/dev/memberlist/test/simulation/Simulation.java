@@ -543,7 +543,9 @@ public final class Simulation {
         /** Set when it enters its lane's queue. */
         long seq;
 
-        final Runnable task;
+        /** Null once cancelled: a cancelled task waits in the heap until its time, and must not hold what its lambda holds (a stream deadline holds the stream's whole message). */
+        Runnable task;
+
         final VirtualScheduler owner;
         volatile boolean cancelled;
         volatile boolean done;
@@ -594,6 +596,7 @@ public final class Simulation {
                         return false;
                     }
                     t.cancelled = true;
+                    t.task = null;
                     return true;
                 }
             };
