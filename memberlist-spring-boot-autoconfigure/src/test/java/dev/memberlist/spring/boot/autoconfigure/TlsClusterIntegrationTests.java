@@ -13,18 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -44,11 +41,11 @@ class TlsClusterIntegrationTests {
     @TempDir
     Path dir;
 
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final LoopbackApplications applications = new LoopbackApplications();
 
     @AfterEach
     void closeAll() {
-        this.contexts.forEach(ConfigurableApplicationContext::close);
+        this.applications.close();
     }
 
     @Test
@@ -138,29 +135,17 @@ class TlsClusterIntegrationTests {
 
     private ConfigurableApplicationContext start(String name, String seed, TestPki.NodeCert cert, Path trust) {
         String bundle = "spring.ssl.bundle.pem.cluster.";
-        List<String> properties = new ArrayList<>(List.of(
-                "memberlist.name=" + name,
-                "memberlist.profile=local",
-                "memberlist.bind-address=127.0.0.1",
-                "memberlist.advertise-address=127.0.0.1",
-                "memberlist.bind-port=0",
+        return this.applications.start(
+                TlsApplication.class,
+                name,
+                seed,
                 "memberlist.join-retry-interval=300ms",
                 "memberlist.tls.bundle=cluster",
                 bundle + "keystore.certificate=file:" + cert.chainPem(),
                 bundle + "keystore.private-key=file:" + cert.privateKeyPem(),
                 bundle + "truststore.certificate=file:" + trust,
                 bundle + "reload-on-update=true",
-                "spring.ssl.bundle.watch.file.quiet-period=100ms",
-                "spring.main.banner-mode=off"));
-        if (seed != null) {
-            properties.add("memberlist.seeds=" + seed);
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TlsApplication.class)
-                .web(WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run();
-        this.contexts.add(context);
-        return context;
+                "spring.ssl.bundle.watch.file.quiet-period=100ms");
     }
 
     @SpringBootConfiguration(proxyBeanMethods = false)
