@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Real-time mode ({@link #MockNetwork()}) delivers synchronously on the sender's thread.
  * Simulated mode ({@link #MockNetwork(Simulation)}) makes every packet, stream accept, stream
- * chunk and stream close an event on the network's own scheduler, {@link #latency()} after it
+ * chunk and stream close an event on a scheduler of its receiver's name, {@link #latency()} after it
  * was sent, so a run is the same every time. A stream's events keep their order.
  *
  * <p>{@link #setFaults(LinkFaults)} makes the network unreliable: every packet and stream event
@@ -57,9 +57,6 @@ public final class MockNetwork {
     /** Null in real-time mode. */
     private final Simulation simulation;
 
-    /** Null in real-time mode. */
-    private final Scheduler scheduler;
-
     private final Map<String, MockTransport> byName = new ConcurrentHashMap<>();
     /** Socket addresses of transports that shut down: see {@link #route}. */
     private final Set<InetSocketAddress> retired = ConcurrentHashMap.newKeySet();
@@ -79,13 +76,11 @@ public final class MockNetwork {
     /** A network that delivers at once, on the sender's thread (for nodes on real schedulers). */
     public MockNetwork() {
         this.simulation = null;
-        this.scheduler = null;
     }
 
     /** A network on a simulation's virtual clock; every delivery is a scheduled event. */
     public MockNetwork(Simulation simulation) {
         this.simulation = simulation;
-        this.scheduler = simulation.newScheduler("network");
     }
 
     /**
@@ -137,7 +132,7 @@ public final class MockNetwork {
 
     /** True for a network on virtual time. */
     public boolean isSimulated() {
-        return scheduler != null;
+        return simulation != null;
     }
 
     /** The one-way delay of every delivery in simulated mode; 1 ms unless set. */
@@ -151,7 +146,7 @@ public final class MockNetwork {
      * @throws IllegalStateException in real-time mode, which always delivers at once
      */
     public void setLatency(Duration latency) {
-        if (scheduler == null) {
+        if (simulation == null) {
             throw new IllegalStateException("real-time mock network delivers at once");
         }
         if (latency.isNegative()) {
@@ -258,7 +253,7 @@ public final class MockNetwork {
         long extra = f.streamDelayNanos(from.name(), to.name());
         long wait;
         synchronized (streamDue) {
-            long now = scheduler != null ? scheduler.nanoTime() : System.nanoTime();
+            long now = simulation != null ? simulation.nanoTime() : System.nanoTime();
             long due = now + extra;
             Long last = streamDue.get(new Link(from.name(), to.name()));
             if (last != null && last > due) {
@@ -275,7 +270,7 @@ public final class MockNetwork {
      * time out), since without them dials complete at once.
      */
     Cancellable scheduleTimeout(MockTransport owner, Runnable task, Duration timeout) {
-        if (scheduler != null) {
+        if (simulation != null) {
             return owner.deliveries().schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (faults == null) {
@@ -288,7 +283,7 @@ public final class MockNetwork {
 
     /** Runs a local event of {@code owner} (such as handing buffered data to a new reader) as soon as possible. */
     void runLocal(MockTransport owner, Runnable event) {
-        if (scheduler == null) {
+        if (simulation == null) {
             event.run();
         } else {
             owner.deliveries().execute(event);
@@ -297,7 +292,7 @@ public final class MockNetwork {
 
     /** Delivers to {@code to} after the network latency plus {@code extraNanos}. */
     private void send(MockTransport to, Runnable event, long extraNanos) {
-        if (scheduler != null) {
+        if (simulation != null) {
             to.deliveries().schedule(event, latencyNanos + extraNanos, TimeUnit.NANOSECONDS);
         } else if (extraNanos <= 0) {
             event.run();

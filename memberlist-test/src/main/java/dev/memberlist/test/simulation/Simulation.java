@@ -60,6 +60,9 @@ public final class Simulation {
 
     private volatile Window window;
 
+    /** The lane a thread is running, for {@link #currentLane()}. */
+    private final ThreadLocal<Lane> running = new ThreadLocal<>();
+
     static final int SPINS = Integer.getInteger("sim.spins", 20_000);
 
     /** @param seed the seed of every random choice made in this simulation */
@@ -296,7 +299,8 @@ public final class Simulation {
                 } else if (spins < 2 * SPINS) {
                     Thread.yield();
                 } else {
-                    LockSupport.parkNanos(1_000_000);
+                    // every window unparks the workers: an idle simulation costs nothing
+                    LockSupport.park(this);
                 }
             }
             seen = w;
@@ -304,18 +308,9 @@ public final class Simulation {
         }
     }
 
-    /** The lane whose window runs on this thread, or null. */
+    /** The lane whose window runs on this thread, or null: asked on every submission and clock read. */
     private Lane currentLane() {
-        if (lanes.length == 1) {
-            return null;
-        }
-        Thread t = Thread.currentThread();
-        for (Lane l : lanes) {
-            if (l.thread == t) {
-                return l;
-            }
-        }
-        return null;
+        return lanes.length == 1 ? null : running.get();
     }
 
     private Task add(VirtualScheduler owner, Runnable task, long delayNanos) {
@@ -406,6 +401,7 @@ public final class Simulation {
         /** Runs this lane's tasks due before {@code until}, on the calling thread. */
         void runTo(long until, Thread on) {
             thread = on;
+            running.set(this);
             try {
                 while (true) {
                     Task t;
@@ -421,6 +417,7 @@ public final class Simulation {
                 }
             } finally {
                 thread = null;
+                running.remove();
             }
         }
 
