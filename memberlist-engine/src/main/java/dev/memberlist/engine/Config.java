@@ -889,8 +889,10 @@ public final class Config {
      * only from rumours, and a rumour is sent a limited number of times: now and then one dies
      * out before it reached everybody, and in Go the cluster then waits for its next push-pull
      * (measured with Go's peer: 30-90 s in half the rounds at 64 nodes). Once the rumours have
-     * passed, this exchange mends what they missed. Wire-compatible (a plain push-pull); costs
-     * one stream per join. Set false for Go's exact behaviour.
+     * passed, this exchange mends what they missed. Wire-compatible (a plain push-pull), and no
+     * exchange more than Go makes: it takes the place of the node's next periodic one (the
+     * exchange with a random alive node; the one with a dead node still runs). Set false for Go's
+     * exact behaviour.
      */
     public boolean isPushPullAfterJoin() {
         return pushPullAfterJoin;

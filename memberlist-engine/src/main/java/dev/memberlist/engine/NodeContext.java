@@ -118,6 +118,8 @@ final class NodeContext {
     private volatile boolean leave;
     /** A join succeeded and the exchange after it is still to come. */
     private volatile boolean syncAfterJoin;
+    /** The exchange after a join ran: the periodic loop leaves out its next random exchange. Strand. */
+    private boolean syncedAfterJoin;
 
     private final CompletableFuture<Void> leaveBroadcast = new CompletableFuture<>();
     /** Strand only. */
@@ -350,6 +352,7 @@ final class NodeContext {
     private void pushPullAfterJoin() {
         if (syncAfterJoin && gossip.broadcasts.numQueued() == 0 && !shutdown) {
             syncAfterJoin = false;
+            syncedAfterJoin = true;
             pushPull.pushPullRandom();
         }
     }
@@ -364,7 +367,11 @@ final class NodeContext {
         tickers.add(strand.schedule(
                 () -> {
                     if (!shutdown) {
-                        pushPull.pushPull().whenComplete((v, e) -> strand.execute(this::pushPullLoop));
+                        // the exchange after a join was this one, brought forward: over a node's
+                        // life, as many exchanges as Go makes
+                        boolean random = !syncedAfterJoin;
+                        syncedAfterJoin = false;
+                        pushPull.pushPull(random).whenComplete((v, e) -> strand.execute(this::pushPullLoop));
                     }
                 },
                 wait,

@@ -54,10 +54,18 @@ final class PushPullSync {
      * Strand.
      */
     CompletableFuture<Void> pushPull() {
+        return pushPull(true);
+    }
+
+    /**
+     * {@link #pushPull()}, where {@code random} false leaves out the exchange with a random alive
+     * node (the one after a join took its place). Strand.
+     */
+    CompletableFuture<Void> pushPull(boolean random) {
         if (m.config.isReconnectDeadNodes()) {
             reconnect();
         }
-        return pushPullRandom();
+        return random ? pushPullRandom() : CompletableFuture.completedFuture(null);
     }
 
     /** One exchange with a random alive node, failures logged. Strand. */

@@ -2,11 +2,18 @@ package dev.memberlist.engine.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.memberlist.engine.Address;
+import dev.memberlist.engine.transport.AdvertiseAddress;
+import dev.memberlist.engine.transport.StreamConnection;
+import dev.memberlist.engine.transport.Transport;
+import dev.memberlist.engine.transport.TransportListener;
 import dev.memberlist.test.fault.LinkFaults;
 import dev.memberlist.test.fault.LinkFaults.Rule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,5 +56,70 @@ class JoinStormTest {
         assertThat(without.stream().filter(d -> d.compareTo(Duration.ofSeconds(30)) > 0))
                 .as("without it (Go's behaviour), rumours died and push-pull mended them: %s", without)
                 .hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * The exchange after a join takes the place of the joiner's next periodic one: over ten
+     * minutes a joiner opens as many streams as Go's (the join and one every 30 s), the first of
+     * them a few seconds after the join instead of at its stagger plus 30 s.
+     */
+    @Test
+    void theExchangeAfterAJoinTakesThePlaceOfTheNextPeriodicOne() {
+        int[] with = dials(true);
+        int[] without = dials(false);
+        assertThat(with[0])
+                .as("streams opened in the first 5 s, with the exchange after the join")
+                .isEqualTo(2);
+        assertThat(without[0])
+                .as("streams opened in the first 5 s, Go's way: the join")
+                .isEqualTo(1);
+        assertThat(with[1])
+                .as("streams opened in 10 minutes: no exchange more than Go's")
+                .isEqualTo(without[1])
+                .isGreaterThan(15);
+    }
+
+    /** Streams node 1 opened 5 s and 10 minutes after it joined node 0. */
+    private static int[] dials(boolean pushPullAfterJoin) {
+        AtomicInteger dials = new AtomicInteger();
+        try (SimCluster c = new SimCluster(
+                7, cfg -> cfg.setPushPullAfterJoin(pushPullAfterJoin), (i, t, s) -> i == 1 ? counting(t, dials) : t)) {
+            c.start(2);
+            c.join(1, 0);
+            c.sim.runFor(Duration.ofSeconds(5));
+            int early = dials.get();
+            c.sim.runFor(Duration.ofMinutes(10).minusSeconds(5));
+            return new int[] {early, dials.get()};
+        }
+    }
+
+    private static Transport counting(Transport inner, AtomicInteger dials) {
+        return new Transport() {
+            @Override
+            public void start(TransportListener listener) throws java.io.IOException {
+                inner.start(listener);
+            }
+
+            @Override
+            public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws java.io.IOException {
+                return inner.finalAdvertiseAddr(ip, port);
+            }
+
+            @Override
+            public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
+                return inner.writeToAddress(buf, addr);
+            }
+
+            @Override
+            public CompletableFuture<StreamConnection> dialAddress(Address addr, Duration timeout) {
+                dials.incrementAndGet();
+                return inner.dialAddress(addr, timeout);
+            }
+
+            @Override
+            public void shutdown() {
+                inner.shutdown();
+            }
+        };
     }
 }

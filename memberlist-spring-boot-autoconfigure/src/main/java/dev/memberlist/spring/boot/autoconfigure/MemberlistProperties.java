@@ -204,7 +204,8 @@ public class MemberlistProperties implements Validator {
     /**
      * Whether a node that joined exchanges state once more, with one random member, when its
      * gossip queue first runs dry, so that join rumours lost in a whole-cluster start are mended
-     * within a second rather than at the next push-pull. On by default; false is Go's behaviour.
+     * within a second rather than at the next push-pull. That exchange takes the place of the
+     * node's next periodic one. On by default; false is Go's behaviour.
      */
     private Boolean pushPullAfterJoin;
 
