@@ -290,16 +290,16 @@ final class PacketLayer {
                         m.countDrop("packet", "nesting");
                         return true;
                     }
-                    // the parts are copies: they count against the budget
+                    // the parts count against the budget as when they were copies: read in place now, same bound
                     if (!budget.take(len)) {
                         return false;
                     }
-                    Compound.Parts parts = Compound.decodeCompoundMessage(buf, off + 1, len - 1);
+                    Compound.Spans parts = Compound.decodeCompoundSpans(buf, off + 1, len - 1);
                     if (parts.truncated() > 0) {
                         m.countDrop("packet", "truncated_compound");
                     }
-                    for (byte[] part : parts.parts()) {
-                        if (!handleCommand(part, 0, part.length, out, depth + 1, budget)) {
+                    for (int i = 0; i < parts.count(); i++) {
+                        if (!handleCommand(buf, parts.offset(i), parts.length(i), out, depth + 1, budget)) {
                             return false;
                         }
                     }

@@ -72,6 +72,40 @@ public final class Compound {
      * @throws DecodeException when the count byte or the length table is missing
      */
     public static Parts decodeCompoundMessage(byte[] buf, int off, int len) throws DecodeException {
+        Spans spans = decodeCompoundSpans(buf, off, len);
+        List<byte[]> parts = new ArrayList<>(spans.count());
+        for (int i = 0; i < spans.count(); i++) {
+            parts.add(Arrays.copyOfRange(buf, spans.offset(i), spans.offset(i) + spans.length(i)));
+        }
+        return new Parts(parts, spans.truncated());
+    }
+
+    /**
+     * Where the parts of a compound lie in {@code buf}: {@link #decodeCompoundMessage} without
+     * copying them, for a reader that reads them in place.
+     *
+     * @param at offset and length of each part, in pairs
+     * @param count how many parts are complete
+     * @param truncated how many declared parts were missing
+     */
+    public record Spans(int[] at, int count, int truncated) {
+        /** Where part {@code i} starts, its type byte first. */
+        public int offset(int i) {
+            return at[2 * i];
+        }
+
+        /** How long part {@code i} is. */
+        public int length(int i) {
+            return at[2 * i + 1];
+        }
+    }
+
+    /**
+     * Decodes what follows type byte 7 into where its parts lie.
+     *
+     * @throws DecodeException when the count byte or the length table is missing
+     */
+    public static Spans decodeCompoundSpans(byte[] buf, int off, int len) throws DecodeException {
         if (off < 0 || len < 0 || off > buf.length - len) {
             throw new IndexOutOfBoundsException("range [" + off + ", " + off + " + " + len + ") out of " + buf.length);
         }
@@ -87,15 +121,16 @@ public final class Compound {
         }
         int lengths = p;
         p += numParts * 2;
-        List<byte[]> parts = new ArrayList<>(numParts);
+        int[] at = new int[2 * numParts];
         for (int idx = 0; idx < numParts; idx++) {
             int msgLen = (buf[lengths + 2 * idx] & 0xff) << 8 | (buf[lengths + 2 * idx + 1] & 0xff);
             if (end - p < msgLen) {
-                return new Parts(parts, numParts - idx);
+                return new Spans(at, idx, numParts - idx);
             }
-            parts.add(Arrays.copyOfRange(buf, p, p + msgLen));
+            at[2 * idx] = p;
+            at[2 * idx + 1] = msgLen;
             p += msgLen;
         }
-        return new Parts(parts, 0);
+        return new Spans(at, numParts, 0);
     }
 }
