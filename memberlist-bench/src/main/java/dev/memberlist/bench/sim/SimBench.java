@@ -3,6 +3,7 @@ package dev.memberlist.bench.sim;
 import dev.memberlist.engine.Config;
 import dev.memberlist.engine.sim.ScaleScenario;
 import dev.memberlist.engine.sim.SlowMemberScenario;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,9 @@ public final class SimBench {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        // the run's figures depend on them (heap, collector, page size): the output says which
+        System.out.println("  JVM options: "
+                + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         List<String> rows = new ArrayList<>();
         for (int n : sizes) {
             ScaleScenario.Bounds b = ScaleScenario.Bounds.of(Config.lan(), n);
