@@ -210,12 +210,21 @@ class SampleAppIT {
         page.evaluate("document.getElementById('broadcast-text').value = '" + text + "';"
                 + "document.querySelector('#broadcast-form button').click()");
         String expected = this.names.get(from) + " broadcasts: " + text;
+        // the page's POST answered first: a failure below is then about gossip or the feed
+        await("the answer to the broadcast on " + page)
+                .atMost(EVENT_ON_PAGE)
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(text(page, "#broadcast-result")).contains("queued on gossip"));
         for (SampleInstance other : List.of(this.instances.get(0), this.instances.get(2))) {
             LiveBrowser.Page otherPage = this.pages.get(other);
             await("the broadcast in the feed of " + otherPage)
                     .atMost(EVENT_ON_PAGE)
                     .pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() -> assertThat(feed(otherPage))
+                            // which link broke: the node's listener logs each message it receives
+                            .as(() -> "feed of " + otherPage + "; the log of " + other
+                                    + (other.output().contains("Message received: " + expected) ? " has" : " lacks")
+                                    + " the message")
                             .filteredOn((line) -> line.kind().equals("message"))
                             .extracting(FeedLine::text)
                             .contains(expected));
