@@ -49,10 +49,18 @@ public final class TransmitLimitedQueue {
     /** Go's {@code id} (the submission counter), low 32 bits; for a free slot, the next free slot. */
     private int[] ids = new int[MIN_SLOTS];
     /**
-     * The bucket holding the entry, which knows its transmits (Go's {@code transmits}) and
-     * length when queued (Go's {@code msgLen}); null while the entry is out to move up a tier.
+     * The bucket holding the entry, as its key: transmits (Go's {@code transmits}) and length when
+     * queued (Go's {@code msgLen}), see {@link #key}; 0 while the entry is out to move up a tier.
+     * An int rather than the bucket's reference: each packet moves a score of entries, and every
+     * reference written into an array this large (one slot per queued broadcast, millions in a
+     * JVM of thousands of nodes) dirties a card the young collection must then scan.
      */
-    private Bucket[] where = new Bucket[MIN_SLOTS];
+    private int[] where = new int[MIN_SLOTS];
+
+    /** Keys of {@link #where} past this length or transmit count are looked up by a search. */
+    private static final int KEY_LEN_MAX = 0xffff;
+
+    private static final int KEY_TRANSMITS_MAX = 0x7ffe;
 
     private int size;
     /** Slots ever used, from 0; those below it and free are chained from {@link #freeSlot}. */
@@ -389,7 +397,7 @@ public final class TransmitLimitedQueue {
     private void clear() {
         bcast = new Broadcast[MIN_SLOTS];
         ids = new int[MIN_SLOTS];
-        where = new Bucket[MIN_SLOTS];
+        where = new int[MIN_SLOTS];
         byName = new int[MIN_SLOTS];
         namesUsed = 0;
         size = 0;
@@ -403,7 +411,7 @@ public final class TransmitLimitedQueue {
         int n = Math.max(MIN_SLOTS, size + (size >> 1));
         Broadcast[] nb = new Broadcast[n];
         int[] ni = new int[n];
-        Bucket[] nw = new Bucket[n];
+        int[] nw = new int[n];
         int next = 0;
         for (Tier t : tiers) {
             for (Bucket k : t.buckets) {
@@ -411,7 +419,7 @@ public final class TransmitLimitedQueue {
                     int slot = k.get(i);
                     nb[next] = bcast[slot];
                     ni[next] = ids[slot];
-                    nw[next] = k;
+                    nw[next] = key(k.transmits, k.len);
                     k.set(i, next);
                     next++;
                 }
@@ -463,22 +471,49 @@ public final class TransmitLimitedQueue {
         }
         Bucket k = t.bucketFor(len);
         k.insert(slot, ids);
-        where[slot] = k;
+        where[slot] = key(transmits, len);
     }
 
     /** Takes a slot out of its bucket, and the bucket and tier out when they empty. */
     private void unlink(int slot) {
-        Bucket k = where[slot];
-        where[slot] = null;
+        Bucket k = bucketOf(slot);
+        where[slot] = 0;
         k.remove(slot, ids);
         int ti = tierIndex(k.transmits);
         dropIfEmpty(ti, tiers.get(ti).indexOf(k.len));
     }
 
+    /** An entry's {@link #where}: transmits + 1 above, length below; -1 when either is out of range. */
+    private static int key(int transmits, int len) {
+        if (transmits < 0 || transmits > KEY_TRANSMITS_MAX || len < 0 || len >= KEY_LEN_MAX) {
+            return -1;
+        }
+        return (transmits + 1) << 16 | len;
+    }
+
+    /** The bucket of a linked entry, from its key, or by a search when the key could not say. */
+    private Bucket bucketOf(int slot) {
+        int w = where[slot];
+        if (w != -1) {
+            Tier t = tiers.get(tierIndex((w >>> 16) - 1));
+            return t.buckets.get(t.indexOf(w & 0xffff));
+        }
+        for (Tier t : tiers) {
+            for (Bucket k : t.buckets) {
+                for (int i = 0; i < k.size; i++) {
+                    if (k.get(i) == slot) {
+                        return k;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("queued entry " + slot + " in no bucket");
+    }
+
     /** Takes the {@code at}-th slot of tier {@code ti}'s bucket {@code bi} out. */
     private void unlinkAt(int ti, int bi, int at) {
         Bucket k = tiers.get(ti).buckets.get(bi);
-        where[k.get(at)] = null;
+        where[k.get(at)] = 0;
         k.removeAt(at);
         dropIfEmpty(ti, bi);
     }

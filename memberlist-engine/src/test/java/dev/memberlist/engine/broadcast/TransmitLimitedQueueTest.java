@@ -304,6 +304,36 @@ class TransmitLimitedQueueTest {
         }
     }
 
+    /**
+     * An entry's bucket is kept as a key of 16-bit length and 15-bit transmits; a longer message,
+     * or one queued at more transmits, is found by a search when its namesake replaces it.
+     */
+    @Test
+    void entriesBeyondTheBucketKeyAreFoundWhenReplaced() {
+        TransmitLimitedQueue q = new TransmitLimitedQueue(() -> 10, 3);
+        MemberlistBroadcast small = new MemberlistBroadcast("small", "alive");
+        MemberlistBroadcast big = new MemberlistBroadcast("big", new byte[70_000]);
+        MemberlistBroadcast veteran = new MemberlistBroadcast("veteran", "alive");
+        MemberlistBroadcast edge = new MemberlistBroadcast("edge", new byte[0xffff]);
+        q.queueBroadcast(small);
+        q.queueBroadcast(big);
+        q.queueBroadcast(veteran, 40_000);
+        q.queueBroadcast(edge);
+
+        MemberlistBroadcast big2 = new MemberlistBroadcast("big", "dead");
+        MemberlistBroadcast veteran2 = new MemberlistBroadcast("veteran", "dead");
+        MemberlistBroadcast edge2 = new MemberlistBroadcast("edge", "dead");
+        q.queueBroadcast(big2);
+        q.queueBroadcast(veteran2);
+        q.queueBroadcast(edge2);
+
+        assertThat(big.finished).hasValue(1);
+        assertThat(veteran.finished).hasValue(1);
+        assertThat(edge.finished).hasValue(1);
+        assertThat(q.orderedView(false)).extracting(l -> l.b).containsExactlyInAnyOrder(small, big2, veteran2, edge2);
+        assertThat(q.getBroadcasts(2, 1400)).hasSize(4);
+    }
+
     @Test
     void namedReplacesItsNamesakeWhateverItsType() {
         TransmitLimitedQueue q = new TransmitLimitedQueue(() -> 10, 3);
