@@ -65,6 +65,10 @@ public final class Config {
     private Duration gossipInterval = Duration.ofMillis(200);
     private int gossipNodes = 3;
     private Duration gossipToTheDeadTime = Duration.ofSeconds(30);
+
+    /** The longest {@link #getGossipToTheDeadTime()}: dead nodes are held at most this long. */
+    public static final Duration GOSSIP_TO_THE_DEAD_MAX = Duration.ofHours(36);
+
     private boolean gossipVerifyIncoming = true;
     private boolean gossipVerifyOutgoing = true;
     private boolean enableCompression = true;
@@ -185,6 +189,11 @@ public final class Config {
         requireNotNegative("gossipInterval", gossipInterval);
         require(gossipNodes >= 0, "gossipNodes must be >= 0, got " + gossipNodes);
         requireNotNegative("gossipToTheDeadTime", gossipToTheDeadTime);
+        // a node table tells a time of change within 39 hours of now (NodeMap#stateChange)
+        require(
+                gossipToTheDeadTime.compareTo(GOSSIP_TO_THE_DEAD_MAX) <= 0,
+                "gossipToTheDeadTime must be at most " + GOSSIP_TO_THE_DEAD_MAX.toHours() + " hours, got "
+                        + gossipToTheDeadTime);
         require(handoffQueueDepth >= 1, "handoffQueueDepth must be >= 1, got " + handoffQueueDepth);
         require(
                 udpBufferSize >= 64 && udpBufferSize <= 65507,

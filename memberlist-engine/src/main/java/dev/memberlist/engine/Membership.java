@@ -96,7 +96,7 @@ final class Membership {
 
     /** When the named node's state last changed, as we saw it; 0 when unknown. Strand. */
     long stateChange(String name) {
-        return nodeMap.stateChange(name);
+        return nodeMap.stateChange(name, m.strand.nanoTime());
     }
 
     /**
@@ -170,7 +170,7 @@ final class Membership {
         List<String> keep = new ArrayList<>(nodes.size());
         for (String name : nodes) {
             NodeRecord n = nodeMap.get(name);
-            if (n.deadOrLeft() && now - nodeMap.stateChange(name) > gossipToTheDead) {
+            if (n.deadOrLeft() && now - stateChange(name) > gossipToTheDead) {
                 if (n.state == NodeState.DEAD) {
                     m.pushPull.rememberReaped(n, now);
                 }
@@ -332,7 +332,7 @@ final class Membership {
                 return;
             }
             long reclaim = m.config.getDeadNodeReclaimTime().toNanos();
-            boolean canReclaim = reclaim > 0 && m.strand.nanoTime() - nodeMap.stateChange(state.name) > reclaim;
+            boolean canReclaim = reclaim > 0 && m.strand.nanoTime() - stateChange(state.name) > reclaim;
             if (state.state == NodeState.LEFT || (state.state == NodeState.DEAD && canReclaim)) {
                 log.info("{}: updating address for left or failed node {}", m.name, state.name);
                 updatesNode = true;
@@ -385,7 +385,7 @@ final class Membership {
                 m.gossip.queueBroadcast(state.name, MessageCodec.encode(a), notify);
             }
             // the time of change moves only when the state does (Go sets StateChange only then)
-            long stateChange = old.state == NodeState.ALIVE ? nodeMap.stateChange(old.name) : m.strand.nanoTime();
+            long stateChange = old.state == NodeState.ALIVE ? stateChange(old.name) : m.strand.nanoTime();
             publish(old, state, stateChange);
         }
         m.metrics.incrCounter("memberlist.msg.alive", 1);
@@ -432,8 +432,9 @@ final class Membership {
         m.gossip.queueBroadcast(state.name, MessageCodec.encode(s), null);
         m.metrics.incrCounter("memberlist.msg.suspect", 1);
 
-        long changeTime = m.strand.nanoTime();
-        publish(state, state.withState(s.incarnation(), NodeState.SUSPECT), changeTime);
+        publish(state, state.withState(s.incarnation(), NodeState.SUSPECT), m.strand.nanoTime());
+        // as the table keeps it: the timeout compares the two
+        long changeTime = stateChange(state.name);
 
         // k confirmations expected; none when the cluster is too small to provide them
         int k = m.config.getSuspicionMult() - 2;
@@ -459,7 +460,7 @@ final class Membership {
 
     private void suspicionTimeout(String nodeName, long changeTime, int k, int confirmations) {
         NodeRecord state = nodeMap.get(nodeName);
-        if (state == null || state.state != NodeState.SUSPECT || nodeMap.stateChange(nodeName) != changeTime) {
+        if (state == null || state.state != NodeState.SUSPECT || stateChange(nodeName) != changeTime) {
             return;
         }
         nodeTimers.remove(nodeName);
@@ -666,7 +667,7 @@ final class Membership {
             inc = m.skipIncarnation(accusedInc - inc + 1);
         }
         NodeRecord refuted = me.withState(inc, me.state);
-        publish(me, refuted, nodeMap.stateChange(me.name));
+        publish(me, refuted, stateChange(me.name));
         m.awareness.applyDelta(1);
         Alive a = new Alive(inc, me.name, me.addr, me.port, me.meta, me.vsn.clone());
         m.gossip.queueBroadcast(me.name, MessageCodec.encode(a), null);

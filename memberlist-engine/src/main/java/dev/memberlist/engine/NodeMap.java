@@ -14,9 +14,9 @@ import java.util.List;
  * <p>A node holds a record of every member, so at thousands of members per JVM (a simulation, a
  * peer of many nodes) this table is most of the heap and its lookups most of the cache misses:
  * every alive message received is looked up here. One slot is one reference, the record, which
- * carries its own name, one int, its name's hash, and one long; no entry objects, no boxed keys.
- * A lookup walks the hashes, which lie side by side, and reads a record only where the hash
- * matches: a table of ten thousand members does not fit in a cache, and comparing the names of
+ * carries its own name, 16 bits of its name's hash, and 32 bits of its time of change: ten bytes;
+ * no entry objects, no boxed keys. A lookup walks the hashes, which lie side by side, and reads a
+ * record only where the hash matches: a table of ten thousand members does not fit in a cache, and comparing the names of
  * the records passed on the way (record, string, bytes: three misses each) was most of a lookup's
  * time, most of all for a name not in the table. Where the hash matches, an interned name (what
  * the decoder hands out) then compares identities. The time of change lives here rather
@@ -42,16 +42,34 @@ final class NodeMap {
 
     private static final int MIN_CAPACITY = 16;
 
-    /** The records and their names' hashes, published together. */
-    private record Table(NodeRecord[] records, int[] hashes) {
+    /**
+     * The records and 16 bits of their names' hashes ({@link #tag}), published together: half
+     * the memory of whole hashes (a slot of every member in every node), and a record read in
+     * vain only once in 65,536 slots passed.
+     */
+    private record Table(NodeRecord[] records, short[] hashes) {
         Table(int capacity) {
-            this(new NodeRecord[capacity], new int[capacity]);
+            this(new NodeRecord[capacity], new short[capacity]);
         }
     }
 
     private volatile Table table = new Table(MIN_CAPACITY);
-    /** {@code changes[i]} is the state change time of {@code records[i]}. Strand only. */
-    private long[] changes = new long[MIN_CAPACITY];
+    /**
+     * {@code changes[i]} is when {@code records[i]}'s state changed, in units of 2^16 ns (65.5
+     * microseconds), the low 32 bits (see {@link #stateChange}). Strand only.
+     */
+    private int[] changes = new int[MIN_CAPACITY];
+
+    /** A time of change is kept in units of {@code 1 << CHANGE_SHIFT} nanoseconds. */
+    private static final int CHANGE_SHIFT = 16;
+
+    /**
+     * Longest time from a change to when it is read that the table tells exactly (to a unit):
+     * 2^31 units, 39 hours. Only an alive node's time of change gets older, and an alive node's is
+     * only carried forward, which keeps its bits; suspect, dead and left nodes are read within
+     * their timeouts ({@link Config#validate} keeps {@code gossipToTheDeadTime} below this).
+     */
+    static final java.time.Duration CHANGE_SPAN = java.time.Duration.ofNanos((1L << 31) << CHANGE_SHIFT);
     /** Live entries. Strand only (read anywhere as an estimate). */
     private volatile int size;
     /** Live entries plus tombstones. Strand only. */
@@ -61,11 +79,12 @@ final class NodeMap {
     NodeRecord get(String name) {
         Table tb = table;
         NodeRecord[] t = tb.records;
-        int[] hashes = tb.hashes;
+        short[] hashes = tb.hashes;
         int mask = t.length - 1;
         int h = name.hashCode();
+        short tag = tag(h);
         for (int i = slot(h, mask); ; i = (i + 1) & mask) {
-            if (hashes[i] == h) {
+            if (hashes[i] == tag) {
                 NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
                 if (r == null) {
                     return null;
@@ -79,17 +98,32 @@ final class NodeMap {
         }
     }
 
-    /** When the named node's state last changed, as its holder saw it; 0 when unknown. Strand. */
-    long stateChange(String name) {
+    /**
+     * When the named node's state last changed, as its holder saw it, to 65.5 microseconds
+     * (rounded down; two changes of one node are never that close, as they wait on the network);
+     * 0 when unknown. A table of ten thousand members in each of thousands of nodes in one JVM made
+     * a {@code long} a slot 1.3 GB of heap: a slot keeps the low 32 bits of a count of those
+     * units, which give back the time exactly while it lies within {@link #CHANGE_SPAN} of {@code
+     * now}. Strand.
+     *
+     * @param now the strand's clock
+     */
+    long stateChange(String name, long now) {
         int i = find(name);
-        return i < 0 ? 0 : changes[i];
+        if (i < 0) {
+            return 0;
+        }
+        long nowUnits = now >> CHANGE_SHIFT;
+        // the distance in units, exact within 2^31 either way; the subtraction wraps as the bits do
+        int age = (int) nowUnits - changes[i];
+        return (nowUnits - age) << CHANGE_SHIFT;
     }
 
     /** The slot of the named node, or -1. Strand. */
     private int find(String name) {
         Table tb = table;
         NodeRecord[] t = tb.records;
-        int[] hashes = tb.hashes;
+        short[] hashes = tb.hashes;
         int mask = t.length - 1;
         int h = name.hashCode();
         for (int i = slot(h, mask); ; i = (i + 1) & mask) {
@@ -97,7 +131,7 @@ final class NodeMap {
             if (r == null) {
                 return -1;
             }
-            if (hashes[i] == h && r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+            if (hashes[i] == tag(h) && r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
                 return i;
             }
         }
@@ -117,7 +151,7 @@ final class NodeMap {
     void put(NodeRecord r, long stateChange) {
         Table tb = table;
         NodeRecord[] t = tb.records;
-        int[] hashes = tb.hashes;
+        short[] hashes = tb.hashes;
         int mask = t.length - 1;
         int h = r.name.hashCode();
         int free = -1;
@@ -128,8 +162,8 @@ final class NodeMap {
                     free = i;
                     used++;
                 }
-                changes[free] = stateChange;
-                hashes[free] = h;
+                changes[free] = (int) (stateChange >> CHANGE_SHIFT);
+                hashes[free] = tag(h);
                 SLOT.setRelease(t, free, r);
                 size = size + 1;
                 if (used > t.length - (t.length >>> 2)) {
@@ -141,8 +175,8 @@ final class NodeMap {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (hashes[i] == h && (cur.name == r.name || cur.name.equals(r.name))) {
-                changes[i] = stateChange;
+            } else if (hashes[i] == tag(h) && (cur.name == r.name || cur.name.equals(r.name))) {
+                changes[i] = (int) (stateChange >> CHANGE_SHIFT);
                 SLOT.setRelease(t, i, r);
                 return;
             }
@@ -188,18 +222,18 @@ final class NodeMap {
         }
         Table nt = new Table(capacity);
         NodeRecord[] t = nt.records;
-        long[] c = new long[capacity];
+        int[] c = new int[capacity];
         int mask = capacity - 1;
         for (int j = 0; j < old.length; j++) {
             NodeRecord r = old[j];
             if (r != null && r != TOMBSTONE) {
-                int h = oldTable.hashes[j];
+                int h = r.name.hashCode();
                 int i = slot(h, mask);
                 while (t[i] != null) {
                     i = (i + 1) & mask;
                 }
                 t[i] = r;
-                nt.hashes[i] = h;
+                nt.hashes[i] = tag(h);
                 c[i] = changes[j];
             }
         }
@@ -207,6 +241,11 @@ final class NodeMap {
         changes = c;
         // the volatile write publishes the filled arrays
         table = nt;
+    }
+
+    /** The 16 bits of a name's hash kept beside its record: both halves, as names differ in either. */
+    private static short tag(int hash) {
+        return (short) (hash ^ (hash >>> 16));
     }
 
     /** Fibonacci hashing of a name's (cached) hash: names that differ in their last letter spread out. */

@@ -107,6 +107,13 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.lan().setSecretKey(new byte[3]).validate())
                 .isInstanceOfSatisfying(ConfigValidationException.class, e -> assertThat(e.field())
                         .isEqualTo("secretKey"));
+        // a node table tells times of change within 26 days
+        assertThatThrownBy(() ->
+                        Config.lan().setGossipToTheDeadTime(Duration.ofDays(25)).validate())
+                .isInstanceOfSatisfying(ConfigValidationException.class, e -> assertThat(e.field())
+                        .isEqualTo("gossipToTheDeadTime"))
+                .hasMessageContaining("at most 36 hours");
+        Config.lan().setGossipToTheDeadTime(Duration.ofHours(36)).validate();
     }
 
     @Test

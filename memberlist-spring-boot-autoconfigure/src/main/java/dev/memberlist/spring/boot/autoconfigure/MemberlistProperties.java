@@ -140,7 +140,10 @@ public class MemberlistProperties implements Validator {
     /** Number of random members gossiped to each period. Defaults to the profile's. */
     private Integer gossipNodes;
 
-    /** How long dead members still receive gossip, and are kept before being forgotten. Defaults to the profile's. */
+    /**
+     * How long dead members still receive gossip, and are kept before being forgotten; at most
+     * 36 hours. Defaults to the profile's.
+     */
     private Duration gossipToTheDeadTime;
 
     /** Multiplier of the minimum suspicion timeout. Defaults to the profile's. */
