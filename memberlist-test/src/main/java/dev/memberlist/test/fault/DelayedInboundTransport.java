@@ -2,7 +2,6 @@ package dev.memberlist.test.fault;
 
 import dev.memberlist.engine.Address;
 import dev.memberlist.engine.scheduler.Scheduler;
-import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.Packet;
 import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.transport.Transport;
@@ -19,8 +18,7 @@ import java.util.concurrent.TimeUnit;
  * late, as a node with a starved message loop would see it. This is the degradation
  * Lifeguard is designed for; the peer protocol's {@code delay} command drives it.
  */
-public final class DelayedInboundTransport implements Transport {
-    private final Transport inner;
+public final class DelayedInboundTransport extends ForwardingTransport {
     private final Scheduler timer;
     private volatile long delayNanos;
 
@@ -29,7 +27,7 @@ public final class DelayedInboundTransport implements Transport {
      * @param timer where delayed deliveries wait (its thread only forwards, never blocks)
      */
     public DelayedInboundTransport(Transport inner, Scheduler timer) {
-        this.inner = inner;
+        super(inner);
         this.timer = timer;
     }
 
@@ -76,16 +74,6 @@ public final class DelayedInboundTransport implements Transport {
                 listener.onStreamShed(remote);
             }
         });
-    }
-
-    @Override
-    public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws IOException {
-        return inner.finalAdvertiseAddr(ip, port);
-    }
-
-    @Override
-    public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
-        return inner.writeToAddress(buf, addr);
     }
 
     @Override

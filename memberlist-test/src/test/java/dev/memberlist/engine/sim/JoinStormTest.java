@@ -3,10 +3,9 @@ package dev.memberlist.engine.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memberlist.engine.Address;
-import dev.memberlist.engine.transport.AdvertiseAddress;
 import dev.memberlist.engine.transport.StreamConnection;
 import dev.memberlist.engine.transport.Transport;
-import dev.memberlist.engine.transport.TransportListener;
+import dev.memberlist.test.fault.ForwardingTransport;
 import dev.memberlist.test.fault.LinkFaults;
 import dev.memberlist.test.fault.LinkFaults.Rule;
 import java.time.Duration;
@@ -94,31 +93,11 @@ class JoinStormTest {
     }
 
     private static Transport counting(Transport inner, AtomicInteger dials) {
-        return new Transport() {
-            @Override
-            public void start(TransportListener listener) throws java.io.IOException {
-                inner.start(listener);
-            }
-
-            @Override
-            public AdvertiseAddress finalAdvertiseAddr(String ip, int port) throws java.io.IOException {
-                return inner.finalAdvertiseAddr(ip, port);
-            }
-
-            @Override
-            public CompletableFuture<Void> writeToAddress(byte[] buf, Address addr) {
-                return inner.writeToAddress(buf, addr);
-            }
-
+        return new ForwardingTransport(inner) {
             @Override
             public CompletableFuture<StreamConnection> dialAddress(Address addr, Duration timeout) {
                 dials.incrementAndGet();
                 return inner.dialAddress(addr, timeout);
-            }
-
-            @Override
-            public void shutdown() {
-                inner.shutdown();
             }
         };
     }
