@@ -2,6 +2,7 @@ package dev.memberlist.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,12 +17,12 @@ import java.util.List;
  * every alive message received is looked up here. One slot is one reference, the record, which
  * carries its own name, 16 bits of its name's hash, and 32 bits of its time of change: ten bytes;
  * no entry objects, no boxed keys. A lookup walks the hashes, which lie side by side, and reads a
- * record only where the hash matches: a table of ten thousand members does not fit in a cache, and comparing the names of
- * the records passed on the way (record, string, bytes: three misses each) was most of a lookup's
- * time, most of all for a name not in the table. Where the hash matches, an interned name (what
- * the decoder hands out) then compares identities. The time of change lives here rather
- * than in the record because it is the holder's own, while the record can be shared by every
- * holder in the JVM ({@link NodeRecord#alive}).
+ * record only where the hash matches: a table of ten thousand members does not fit in a cache,
+ * and comparing the names of the records passed on the way (record, string, bytes: three misses
+ * each) was most of a lookup's time, most of all for a name not in the table. Where the hash
+ * matches, an interned name (what the decoder hands out) then compares identities. The time of
+ * change lives here rather than in the record because it is the holder's own, while the record
+ * can be shared by every holder in the JVM ({@link NodeRecord#alive}).
  *
  * <p><b>Concurrency.</b> The strand is the only writer. A record is immutable (final fields), so
  * whoever reads a slot sees a record whole; slots are written with release and read with acquire
@@ -69,7 +70,7 @@ final class NodeMap {
      * only carried forward, which keeps its bits; suspect, dead and left nodes are read within
      * their timeouts ({@link Config#validate} keeps {@code gossipToTheDeadTime} below this).
      */
-    static final java.time.Duration CHANGE_SPAN = java.time.Duration.ofNanos((1L << 31) << CHANGE_SHIFT);
+    static final Duration CHANGE_SPAN = Duration.ofNanos((1L << 31) << CHANGE_SHIFT);
     /** Live entries. Strand only (read anywhere as an estimate). */
     private volatile int size;
     /** Live entries plus tombstones. Strand only. */
