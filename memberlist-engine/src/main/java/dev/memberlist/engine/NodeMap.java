@@ -127,12 +127,13 @@ final class NodeMap {
         short[] hashes = tb.hashes;
         int mask = t.length - 1;
         int h = name.hashCode();
+        short tag = tag(h);
         for (int i = slot(h, mask); ; i = (i + 1) & mask) {
             NodeRecord r = t[i];
             if (r == null) {
                 return -1;
             }
-            if (hashes[i] == tag(h) && r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+            if (hashes[i] == tag && r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
                 return i;
             }
         }
@@ -155,6 +156,7 @@ final class NodeMap {
         short[] hashes = tb.hashes;
         int mask = t.length - 1;
         int h = r.name.hashCode();
+        short tag = tag(h);
         int free = -1;
         for (int i = slot(h, mask); ; i = (i + 1) & mask) {
             NodeRecord cur = t[i];
@@ -164,7 +166,7 @@ final class NodeMap {
                     used++;
                 }
                 changes[free] = (int) (stateChange >> CHANGE_SHIFT);
-                hashes[free] = tag(h);
+                hashes[free] = tag;
                 SLOT.setRelease(t, free, r);
                 size = size + 1;
                 if (used > t.length - (t.length >>> 2)) {
@@ -176,7 +178,7 @@ final class NodeMap {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (hashes[i] == tag(h) && (cur.name == r.name || cur.name.equals(r.name))) {
+            } else if (hashes[i] == tag && (cur.name == r.name || cur.name.equals(r.name))) {
                 changes[i] = (int) (stateChange >> CHANGE_SHIFT);
                 SLOT.setRelease(t, i, r);
                 return;
