@@ -68,9 +68,21 @@ public final class TransmitLimitedQueue {
 
     private int freeSlot = -1;
 
-    // ---- named entries' slots by name: open addressing, slot + 1, 0 empty, -1 removed ---------
+    // ---- named entries' slots by name: open addressing, 0 empty, -1 removed ------------------
+    /**
+     * A named entry is {@code tag << slotBits | (slot + 1)}, the tag being the high bits of its
+     * name's hash that the slot leaves room for: a lookup reads an entry's broadcast and name only
+     * where the tag matches. A new broadcast's name is not in the table, and at three quarters
+     * full its search passes several entries, each of them three cache misses in a queue of
+     * thousands (the slot, the broadcast, its name) without the tag.
+     */
     private int[] byName = new int[MIN_SLOTS];
+
     private int namesUsed;
+    /** Bits of a {@link #byName} entry that hold the slot + 1; grows with the slot arrays. */
+    private int slotBits = MIN_SLOT_BITS;
+
+    private static final int MIN_SLOT_BITS = 20;
 
     /** Tiers by transmits, ascending; none empty. */
     private final List<Tier> tiers = new ArrayList<>();
@@ -389,6 +401,13 @@ public final class TransmitLimitedQueue {
             bcast = Arrays.copyOf(bcast, n);
             ids = Arrays.copyOf(ids, n);
             where = Arrays.copyOf(where, n);
+            if (n >= 1 << slotBits && slotBits < 31) {
+                // slot + 1 needs more bits: fewer are left for the tags
+                while (n >= 1 << slotBits && slotBits < 31) {
+                    slotBits++;
+                }
+                rebuildNames();
+            }
         }
         return highSlot++;
     }
@@ -400,6 +419,7 @@ public final class TransmitLimitedQueue {
         where = new int[MIN_SLOTS];
         byName = new int[MIN_SLOTS];
         namesUsed = 0;
+        slotBits = MIN_SLOT_BITS;
         size = 0;
         highSlot = 0;
         freeSlot = -1;
@@ -722,13 +742,17 @@ public final class TransmitLimitedQueue {
     private int slotOf(String name) {
         int[] t = byName;
         int mask = t.length - 1;
-        for (int i = nameHash(name) & mask; ; i = (i + 1) & mask) {
+        int h = nameHash(name);
+        int tag = tag(h);
+        int bits = slotBits;
+        int slotMask = (1 << bits) - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             int v = t[i];
             if (v == 0) {
                 return -1;
             }
-            if (v > 0 && name.equals(nameOf(v - 1))) {
-                return v - 1;
+            if (v > 0 && v >>> bits == tag && name.equals(nameOf((v & slotMask) - 1))) {
+                return (v & slotMask) - 1;
             }
         }
     }
@@ -739,29 +763,45 @@ public final class TransmitLimitedQueue {
         }
         int[] t = byName;
         int mask = t.length - 1;
-        int i = nameHash(name) & mask;
+        int h = nameHash(name);
+        int i = h & mask;
         while (t[i] > 0) {
             i = (i + 1) & mask;
         }
         if (t[i] == 0) {
             namesUsed++;
         }
-        t[i] = slot + 1;
+        t[i] = nameEntry(h, slot);
     }
 
     private void removeName(String name, int slot) {
         int[] t = byName;
         int mask = t.length - 1;
-        for (int i = nameHash(name) & mask; ; i = (i + 1) & mask) {
+        int h = nameHash(name);
+        int entry = nameEntry(h, slot);
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             int v = t[i];
             if (v == 0) {
                 return;
             }
-            if (v == slot + 1) {
+            if (v == entry) {
                 t[i] = -1;
                 return;
             }
         }
+    }
+
+    /** A {@link #byName} entry: the tag of the name's hash above the slot + 1. */
+    private int nameEntry(int hash, int slot) {
+        return tag(hash) << slotBits | (slot + 1);
+    }
+
+    /**
+     * The bits of a name's hash that a {@link #byName} entry keeps: the high ones, as the low ones
+     * choose its position; none once the slots need all 31 bits.
+     */
+    private int tag(int hash) {
+        return slotBits == 31 ? 0 : hash >>> (32 - (31 - slotBits));
     }
 
     /** A table for the named entries at most half full, without removed marks. */
@@ -782,11 +822,12 @@ public final class TransmitLimitedQueue {
         for (int s = 0; s < highSlot; s++) {
             String name = bcast[s] != null ? nameOf(s) : null;
             if (name != null && !name.isEmpty()) {
-                int i = nameHash(name) & mask;
+                int h = nameHash(name);
+                int i = h & mask;
                 while (t[i] != 0) {
                     i = (i + 1) & mask;
                 }
-                t[i] = s + 1;
+                t[i] = nameEntry(h, s);
             }
         }
         byName = t;

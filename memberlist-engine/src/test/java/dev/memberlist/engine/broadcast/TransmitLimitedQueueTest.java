@@ -334,6 +334,38 @@ class TransmitLimitedQueueTest {
         assertThat(q.getBroadcasts(2, 1400)).hasSize(4);
     }
 
+    /**
+     * The name index keeps a tag of the name's hash beside each slot, in the bits the slot leaves
+     * free; past a million entries the slots take a bit more and the index is rebuilt with
+     * shorter tags. Every name is still found, before and after, and its namesake replaces it.
+     */
+    @Test
+    void namesAreFoundWhenTheSlotsOutgrowTheTagBits() {
+        TransmitLimitedQueue q = new TransmitLimitedQueue(() -> 10, 3);
+        byte[] msg = "alive".getBytes(UTF_8);
+        int n = (1 << 20) + 50_000;
+        List<MemberlistBroadcast> first = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            MemberlistBroadcast b = new MemberlistBroadcast("node-" + i, msg);
+            first.add(b);
+            q.queueBroadcast(b);
+            if (i % 100_000 == 0) {
+                // replaced while the index still has room, and after it was rebuilt
+                MemberlistBroadcast again = new MemberlistBroadcast("node-" + i, msg);
+                q.queueBroadcast(again);
+                assertThat(first.get(i).finished).hasValue(1);
+                first.set(i, again);
+            }
+        }
+        assertThat(q.numQueued()).isEqualTo(n);
+        for (int i = 0; i < n; i += 997) {
+            q.queueBroadcast(new MemberlistBroadcast("node-" + i, "dead"));
+            assertThat(first.get(i).finished).as("node-%d", i).hasValue(1);
+        }
+        assertThat(q.numQueued()).isEqualTo(n);
+        assertThat(first.get(1).finished).hasValue(0);
+    }
+
     @Test
     void namedReplacesItsNamesakeWhateverItsType() {
         TransmitLimitedQueue q = new TransmitLimitedQueue(() -> 10, 3);
