@@ -313,10 +313,11 @@ final class Membership {
                 log.warn("{}: rejected node {}: address not in cidrsAllowed", m.name, a.node());
                 return;
             }
-            // created dead, so that becoming alive below fires a join. The name is interned:
-            // every node in a JVM (a simulation, a peer of many nodes) that knows this member
-            // then holds the same string, and the queued messages about it use it too
-            state = NodeRecord.discovered(a.node().intern(), a.addr(), a.port(), a.meta(), vsn);
+            // created dead, so that becoming alive below fires a join. A name read from the wire
+            // is interned already (Names): every node in a JVM (a simulation, a peer of many
+            // nodes) that knows this member holds the same string, and the queued messages about
+            // it use it too; interning it again here was a lookup in the JVM's string table a member
+            state = NodeRecord.discovered(a.node(), a.addr(), a.port(), a.meta(), vsn);
             // a random position keeps the failure-detection bound low on average
             int n = nodes.size();
             int offset = n == 0 ? 0 : m.random.nextInt(n);
@@ -731,8 +732,10 @@ final class Membership {
             maxdmin = Math.max(maxdmin, v[3] & 0xff);
             mindmax = Math.min(mindmax, v[4] & 0xff);
         }
-        for (String name : nodes) {
-            NodeRecord n = nodeMap.get(name);
+        // the table's records in its order: a scan, where a lookup by name a member (twice) was
+        // two cache misses each, thousands of them in a long task of every push-pull
+        List<NodeRecord> local = nodeMap.values();
+        for (NodeRecord n : local) {
             if (n.state != NodeState.ALIVE) {
                 continue;
             }
@@ -750,8 +753,7 @@ final class Membership {
                 return err;
             }
         }
-        for (String name : nodes) {
-            NodeRecord n = nodeMap.get(name);
+        for (NodeRecord n : local) {
             String err = checkVersions(n.name, n.pCur(), n.dCur(), maxpmin, minpmax, maxdmin, mindmax);
             if (err != null) {
                 return err;
@@ -773,12 +775,15 @@ final class Membership {
         return null;
     }
 
-    /** Every node as a push-pull node state, self included (Go's sendLocalState). */
-    List<PushNodeState> localStates() {
-        List<PushNodeState> out = new ArrayList<>(nodes.size());
+    /**
+     * Every node's record, self included, for a push-pull (Go's sendLocalState): records are
+     * immutable, so the stream side encodes them ({@link NodeRecord#pushState}) from this
+     * snapshot, and the strand only copies references.
+     */
+    List<NodeRecord> localRecords() {
+        List<NodeRecord> out = new ArrayList<>(nodes.size());
         for (String name : nodes) {
-            NodeRecord n = nodeMap.get(name);
-            out.add(new PushNodeState(n.name, n.addr, n.port, n.meta, n.incarnation, n.state.code(), n.vsn.clone()));
+            out.add(nodeMap.get(name));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.memberlist.engine;
 
 import dev.memberlist.engine.wire.Alive;
 import dev.memberlist.engine.wire.MessageCodec;
+import dev.memberlist.engine.wire.PushNodeState;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -43,12 +44,22 @@ final class NodeRecord {
     private Address fullAddress;
     /** Created on first use, like {@link #view}: the alive message of this record, to gossip. */
     private MemberlistBroadcast aliveBroadcast;
+    /**
+     * Created on first use: this record as a push-pull node state, encoded. Volatile, as an array
+     * has no final fields to publish its contents with.
+     */
+    private volatile byte[] pushState;
 
     private static final byte[] ZERO_VSN = new byte[6];
     /** Version arrays seen, one instance per distinct value; clusters have a handful. */
     private static final Map<Long, byte[]> VSNS = new ConcurrentHashMap<>();
 
     private static final int MAX_SHARED_VSNS = 64;
+    /**
+     * The version array last handed out: a cluster speaks one set of versions, and a joiner takes
+     * in thousands of members at once, each a lookup with a boxed key otherwise.
+     */
+    private static volatile byte[] lastVsn = ZERO_VSN;
 
     /** The latest alive record made for each name, weakly: see the class comment. */
     private static final Map<String, Shared> ALIVE = new ConcurrentHashMap<>();
@@ -136,6 +147,10 @@ final class NodeRecord {
      * each (24 bytes on the heap) adds up.
      */
     static byte[] sharedVsn(byte[] v) {
+        byte[] last = lastVsn;
+        if (Arrays.equals(last, 0, 6, v, 0, 6)) {
+            return last;
+        }
         long key = 0;
         for (int i = 0; i < 6; i++) {
             key = key << 8 | (v[i] & 0xff);
@@ -150,6 +165,7 @@ final class NodeRecord {
                 }
             }
         }
+        lastVsn = shared;
         return shared;
     }
 
@@ -215,6 +231,21 @@ final class NodeRecord {
             byte[] msg = MessageCodec.encode(new Alive(incarnation, name, addr, port, meta, vsn));
             // racy but safe: its fields are final (notify is null and volatile), every thread makes an equal one
             aliveBroadcast = b = new MemberlistBroadcast(name, msg, null);
+        }
+        return b;
+    }
+
+    /**
+     * This record as Go's {@code pushNodeState}, encoded once and then reused by every push-pull
+     * that sends it (an alive record is shared by every holder in the JVM): a node of a large
+     * cluster sends thousands of members in each exchange, and they rarely change between two.
+     * Any thread; racy but safe, as every thread encodes the same bytes.
+     */
+    byte[] pushState() {
+        byte[] b = pushState;
+        if (b == null) {
+            pushState = b =
+                    MessageCodec.encodeBody(new PushNodeState(name, addr, port, meta, incarnation, state.code(), vsn));
         }
         return b;
     }

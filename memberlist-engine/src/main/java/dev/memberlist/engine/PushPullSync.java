@@ -202,7 +202,7 @@ final class PushPullSync {
                 .dial(a, m.config.getTcpTimeout())
                 .thenCompose(conn -> {
                     m.metrics.incrCounter("memberlist.tcp.connect", 1);
-                    return m.onStrand(m.membership::localStates)
+                    return m.onStrand(m.membership::localRecords)
                             .thenApplyAsync(nodes -> encodeState(join, nodes), m.streamWork)
                             .thenCompose(bytes -> m.streams.exchange(
                                     conn, bytes, m.config.getTcpTimeout().toNanos()))
@@ -266,7 +266,7 @@ final class PushPullSync {
         List<PushNodeState> theirs = withPorts(remote.nodes());
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
-                    List<PushNodeState> ours = m.membership.localStates();
+                    List<NodeRecord> ours = m.membership.localRecords();
                     String refused = m.membership.verifyProtocol(theirs);
                     if (refused == null && !askMerge) {
                         m.membership.mergeState(theirs, sealed, null);
@@ -287,7 +287,7 @@ final class PushPullSync {
     }
 
     /** Our node states taken on the strand, and what verifying theirs found. */
-    private record Snapshot(List<PushNodeState> ours, String refused) {}
+    private record Snapshot(List<NodeRecord> ours, String refused) {}
 
     /**
      * Verifies and merges the state of the node we exchanged with. Stream side.
@@ -380,7 +380,7 @@ final class PushPullSync {
      * What we send (Go's sendLocalState): the node states taken on the strand and the delegate's
      * state, encoded, compressed and encrypted. Stream side: {@code localState} may be slow.
      */
-    private byte[] encodeState(boolean join, List<PushNodeState> nodes) {
+    private byte[] encodeState(boolean join, List<NodeRecord> nodes) {
         byte[] user = null;
         NodeDelegate d = m.config.getDelegate();
         if (d != null) {
@@ -388,7 +388,11 @@ final class PushPullSync {
             m.callInline(() -> out[0] = d.localState(join), "local_state");
             user = out[0];
         }
-        return m.streams.encodeStreamMessage(MessageCodec.encodePushPull(new PushPull(join, nodes, user)));
+        List<byte[]> states = new ArrayList<>(nodes.size());
+        for (NodeRecord n : nodes) {
+            states.add(n.pushState());
+        }
+        return m.streams.encodeStreamMessage(MessageCodec.encodePushPull(join, states, user));
     }
 
     static String rootMessage(Throwable e) {

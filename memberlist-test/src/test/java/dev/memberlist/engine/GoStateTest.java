@@ -679,9 +679,7 @@ class GoStateTest {
                     .extracting(Node::name, Node::state)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("test", NodeState.DEAD));
             assertThat(m.stateCounts().get(NodeState.DEAD)).isEqualTo(1);
-            assertThat(m.ctx.membership.localStates())
-                    .extracting(PushNodeState::name)
-                    .containsExactly("test");
+            assertThat(m.ctx.membership.localRecords()).extracting(r -> r.name).containsExactly("test");
         }
     }
 

@@ -15,8 +15,7 @@ import java.util.Arrays;
  * of their msgpack formats. Anything else (another key, a negative number, nil, a truncated field)
  * gives no view, and the message then takes the full decoder, which says what is wrong with it.
  */
-public final class AliveView {
-    private final byte[] buf;
+public final class AliveView extends RawCursor {
     private long incarnation = -1;
     private String node;
     private int addrOff = -1;
@@ -27,11 +26,8 @@ public final class AliveView {
     private int metaOff = NIL;
     private int metaLen;
 
-    /** Where {@link #readRaw} and {@link #readUint} left off. */
-    private int pos;
-
     private AliveView(byte[] buf) {
-        this.buf = buf;
+        super(buf);
     }
 
     /**
@@ -92,20 +88,8 @@ public final class AliveView {
     }
 
     private boolean parse(int at, int end) {
-        if (at >= end) {
-            return false;
-        }
-        int b = buf[at++] & 0xff;
-        int entries;
-        if ((b & 0xf0) == 0x80) {
-            entries = b & 0x0f;
-        } else if (b == 0xde && at + 2 <= end) {
-            entries = (buf[at] & 0xff) << 8 | (buf[at + 1] & 0xff);
-            at += 2;
-        } else {
-            return false;
-        }
         pos = at;
+        int entries = readMapHeader(end);
         for (int i = 0; i < entries; i++) {
             int keyOff = readRaw(end);
             if (keyOff < 0) {
@@ -159,96 +143,5 @@ public final class AliveView {
             }
         }
         return node != null && incarnation >= 0 && port >= 0 && addrOff >= 0;
-    }
-
-    private boolean is(int off, char... key) {
-        for (int i = 0; i < key.length; i++) {
-            if (buf[off + i] != key[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Length of the string the last {@link #readRaw} found. */
-    private int rawLen;
-
-    private static final int ERROR = -1;
-    private static final int NIL = -2;
-
-    /**
-     * A str or bin at {@link #pos}: its payload's offset (length in {@link #rawLen}), {@link #NIL}
-     * for nil, or {@link #ERROR}.
-     */
-    private int readRaw(int end) {
-        int at = pos;
-        if (at >= end) {
-            return ERROR;
-        }
-        int b = buf[at++] & 0xff;
-        int n;
-        if (b == 0xc0) {
-            pos = at;
-            return NIL;
-        } else if ((b & 0xe0) == 0xa0) {
-            n = b & 0x1f;
-        } else if (b == 0xd9 || b == 0xc4) {
-            if (at + 1 > end) {
-                return ERROR;
-            }
-            n = buf[at++] & 0xff;
-        } else if (b == 0xda || b == 0xc5) {
-            if (at + 2 > end) {
-                return ERROR;
-            }
-            n = (buf[at] & 0xff) << 8 | (buf[at + 1] & 0xff);
-            at += 2;
-        } else {
-            return ERROR;
-        }
-        if (n > end - at) {
-            return ERROR;
-        }
-        rawLen = n;
-        pos = at + n;
-        return at;
-    }
-
-    /** A non-negative integer of any msgpack int format at {@link #pos}, or -1. */
-    private long readUint(int end) {
-        int at = pos;
-        if (at >= end) {
-            return -1;
-        }
-        int b = buf[at++] & 0xff;
-        int size;
-        boolean signed;
-        if (b <= 0x7f) {
-            pos = at;
-            return b;
-        } else if (b >= 0xcc && b <= 0xcf) {
-            size = 1 << (b - 0xcc);
-            signed = false;
-        } else if (b >= 0xd0 && b <= 0xd3) {
-            size = 1 << (b - 0xd0);
-            signed = true;
-        } else {
-            return -1;
-        }
-        if (size > end - at) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < size; i++) {
-            v = v << 8 | (buf[at + i] & 0xff);
-        }
-        if (signed && size < 8 && (v & (1L << (8 * size - 1))) != 0) {
-            return -1;
-        }
-        if (v < 0) {
-            return -1;
-        }
-        pos = at + size;
-        return v;
     }
 }

@@ -2,6 +2,7 @@ package dev.memberlist.engine.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -422,18 +423,40 @@ public final class MessageCodec {
 
     /** A push-pull stream message: {@code [6]}, header, node states, raw user state. */
     public static byte[] encodePushPull(PushPull p) {
-        byte[] user = p.userState();
+        List<byte[]> states = new ArrayList<>(p.nodes().size());
+        for (PushNodeState n : p.nodes()) {
+            states.add(encodeBody(n));
+        }
+        return encodePushPull(p.join(), states, p.userState());
+    }
+
+    /**
+     * {@link #encodePushPull(PushPull)} from node states already encoded ({@link #encodeBody}
+     * of a {@link PushNodeState} each): a node keeps each member's encoding while the member does
+     * not change, so that an exchange of thousands of members is one copy of each.
+     *
+     * @param user the delegate's state, or null
+     */
+    public static byte[] encodePushPull(boolean join, List<byte[]> states, byte[] user) {
         int userLen = user == null ? 0 : user.length;
         MsgWriter w = MsgWriter.start();
         w.rawByte(MessageType.PUSH_PULL.code());
-        writeBody(w, new PushPullHeader(p.nodes().size(), userLen, p.join()));
-        for (PushNodeState n : p.nodes()) {
-            writeBody(w, n);
+        writeBody(w, new PushPullHeader(states.size(), userLen, join));
+        byte[] header = w.toByteArray();
+        int len = header.length + userLen;
+        for (byte[] s : states) {
+            len += s.length;
+        }
+        byte[] out = Arrays.copyOf(header, len);
+        int at = header.length;
+        for (byte[] s : states) {
+            System.arraycopy(s, 0, out, at, s.length);
+            at += s.length;
         }
         if (userLen > 0) {
-            w.raw(user, 0, userLen);
+            System.arraycopy(user, 0, out, at, userLen);
         }
-        return w.toByteArray();
+        return out;
     }
 
     /**
@@ -455,17 +478,28 @@ public final class MessageCodec {
         checkPushPullHeader(h);
         // Each node state takes at least one byte, so never reserve more than what is there.
         List<PushNodeState> nodes = new ArrayList<>(Math.min(h.nodes(), r.remaining()));
-        for (int i = 0; i < h.nodes(); i++) {
-            nodes.add(readNodeState(r));
+        int end = off + r.position() + r.remaining();
+        int statesEnd = PushStateReader.read(buf, off + r.position(), end, h.nodes(), nodes);
+        int position;
+        if (statesEnd >= 0) {
+            position = statesEnd - off;
+        } else {
+            // not the plain shape: all of them again, by the decoder that says what is wrong
+            nodes.clear();
+            for (int i = 0; i < h.nodes(); i++) {
+                nodes.add(readNodeState(r));
+            }
+            position = r.position();
         }
+        int remaining = end - off - position;
         byte[] userState = null;
         if (h.userStateLen() > 0) {
-            if (r.remaining() < h.userStateLen()) {
+            if (remaining < h.userStateLen()) {
                 throw new DecodeException(
-                        "failed to read full user state (" + r.remaining() + " / " + h.userStateLen() + ")");
+                        "failed to read full user state (" + remaining + " / " + h.userStateLen() + ")");
             }
             userState = new byte[h.userStateLen()];
-            System.arraycopy(buf, off + r.position(), userState, 0, userState.length);
+            System.arraycopy(buf, off + position, userState, 0, userState.length);
         }
         return new PushPull(h.join(), nodes, userState);
     }
