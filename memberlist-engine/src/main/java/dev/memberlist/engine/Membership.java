@@ -253,7 +253,9 @@ final class Membership {
         if (vsn >= 3 && (a.vsn(0) == 0 || a.vsn(1) == 0 || a.vsn(0) > a.vsn(1))) {
             return false;
         }
-        if (a.port() == 0 || a.node().equals(m.name)) {
+        // both names are interned (the view's by Names, ours by NodeContext): identity decides,
+        // without reading the bytes of a name that differs from ours only in its digits
+        if (a.port() == 0 || a.node() == m.name) {
             return false;
         }
         NodeRecord state = nodeMap.get(a.node());

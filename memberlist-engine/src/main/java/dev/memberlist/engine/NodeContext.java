@@ -132,7 +132,9 @@ final class NodeContext {
 
     NodeContext(Config config) {
         this.config = config;
-        this.name = config.getName();
+        // interned, as every name read from the wire is (Names): the packet reader tells its own
+        // name from another member's by identity
+        this.name = config.getName().intern();
         this.metrics = config.getMetrics();
         this.strand = config.getScheduler() != null ? config.getScheduler() : new Strand("protocol " + name);
         if (strand.isVirtual()) {

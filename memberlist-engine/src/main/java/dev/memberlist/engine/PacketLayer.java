@@ -326,7 +326,7 @@ final class PacketLayer {
                 case NACK_RESP -> out.add(MessageCodec.decode(NackResp.class, buf, off + 1, len - 1));
                 case SUSPECT -> out.add(MessageCodec.decode(Suspect.class, buf, off + 1, len - 1));
                 case ALIVE -> {
-                    AliveView view = AliveView.read(buf, off + 1, len - 1);
+                    AliveView view = AliveView.reading(buf, off + 1, len - 1);
                     if (view == null) {
                         out.add(MessageCodec.decode(Alive.class, buf, off + 1, len - 1));
                     } else if (!m.membership.isStaleAlive(view)) {

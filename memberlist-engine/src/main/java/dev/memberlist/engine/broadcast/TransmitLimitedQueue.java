@@ -89,6 +89,9 @@ public final class TransmitLimitedQueue {
 
     private long idGen;
 
+    /** {@link #getBroadcasts}'s list of entries to move up a tier, reused under the lock. */
+    private int[] scratch = new int[3 * 32];
+
     /**
      * @param numNodes the current cluster size estimate
      * @param retransmitMult the retransmit multiplier
@@ -181,8 +184,9 @@ public final class TransmitLimitedQueue {
 
             int bytesUsed = 0;
             // taken from a tier, back one tier up once the scan is over, as (slot, transmits, length);
-            // most packets take a score
-            int[] reinsert = null;
+            // most packets take a score. The queue's own array, under its lock: one a packet was a
+            // good part of what gossip allocated
+            int[] reinsert = scratch;
             int nReinsert = 0;
 
             // Fresher items first, only those that fit: tier by tier, the largest first.
@@ -235,10 +239,8 @@ public final class TransmitLimitedQueue {
                 } else {
                     // moving it to the next tier now would let this scan meet it again; it keeps
                     // its slot and name, which nothing reads before it is back
-                    if (reinsert == null) {
-                        reinsert = new int[3 * 32];
-                    } else if (nReinsert == reinsert.length) {
-                        reinsert = Arrays.copyOf(reinsert, 2 * nReinsert);
+                    if (nReinsert == reinsert.length) {
+                        reinsert = scratch = Arrays.copyOf(reinsert, 2 * nReinsert);
                     }
                     reinsert[nReinsert++] = keep;
                     reinsert[nReinsert++] = tier.transmits + 1;

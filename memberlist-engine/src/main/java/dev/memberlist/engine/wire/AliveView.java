@@ -26,6 +26,9 @@ public final class AliveView extends RawCursor {
     private int metaOff = NIL;
     private int metaLen;
 
+    /** The view {@link #reading} hands out on this thread. */
+    private static final ThreadLocal<AliveView> REUSED = ThreadLocal.withInitial(() -> new AliveView(null));
+
     private AliveView(byte[] buf) {
         super(buf);
     }
@@ -38,6 +41,32 @@ public final class AliveView extends RawCursor {
     public static AliveView read(byte[] buf, int off, int len) {
         AliveView v = new AliveView(buf);
         return v.parse(off, off + len) ? v : null;
+    }
+
+    /**
+     * {@link #read}, into this thread's one view: valid until the thread's next call. For the
+     * packet reader, which checks a view and drops it (or copies it out with {@link #toAlive()})
+     * before it reads the next: a view a message was most of what reading gossip allocated.
+     */
+    public static AliveView reading(byte[] buf, int off, int len) {
+        AliveView v = REUSED.get();
+        v.reset(buf);
+        return v.parse(off, off + len) ? v : null;
+    }
+
+    private void reset(byte[] b) {
+        buf = b;
+        pos = 0;
+        rawLen = 0;
+        incarnation = -1;
+        node = null;
+        addrOff = -1;
+        addrLen = 0;
+        port = -1;
+        vsnOff = NIL;
+        vsnLen = 0;
+        metaOff = NIL;
+        metaLen = 0;
     }
 
     /** The incarnation. */
@@ -98,30 +127,30 @@ public final class AliveView extends RawCursor {
             int keyLen = rawLen;
             switch (keyLen) {
                 case 3 -> {
-                    if (!is(keyOff, 'V', 's', 'n') || (vsnOff = readRaw(end)) == ERROR) {
+                    if (!is(keyOff, VSN) || (vsnOff = readRaw(end)) == ERROR) {
                         return false;
                     }
                     vsnLen = vsnOff == NIL ? 0 : rawLen;
                 }
                 case 4 -> {
-                    if (is(keyOff, 'N', 'o', 'd', 'e')) {
+                    if (is(keyOff, NODE)) {
                         int n = readRaw(end);
                         if (n < 0 || rawLen == 0) {
                             return false;
                         }
                         node = Names.of(buf, n, rawLen);
-                    } else if (is(keyOff, 'A', 'd', 'd', 'r')) {
+                    } else if (is(keyOff, ADDR)) {
                         if ((addrOff = readRaw(end)) < 0) {
                             return false;
                         }
                         addrLen = rawLen;
-                    } else if (is(keyOff, 'P', 'o', 'r', 't')) {
+                    } else if (is(keyOff, PORT)) {
                         long p = readUint(end);
                         if (p < 0 || p > 0xffff) {
                             return false;
                         }
                         port = (int) p;
-                    } else if (is(keyOff, 'M', 'e', 't', 'a')) {
+                    } else if (is(keyOff, META)) {
                         if ((metaOff = readRaw(end)) == ERROR) {
                             return false;
                         }
@@ -131,9 +160,7 @@ public final class AliveView extends RawCursor {
                     }
                 }
                 case 11 -> {
-                    if (!is(keyOff, 'I', 'n', 'c', 'a', 'r', 'n', 'a', 't', 'i', 'o', 'n')
-                            || (incarnation = readUint(end)) < 0
-                            || incarnation > 0xffffffffL) {
+                    if (!is(keyOff, INCARNATION) || (incarnation = readUint(end)) < 0 || incarnation > 0xffffffffL) {
                         return false;
                     }
                 }

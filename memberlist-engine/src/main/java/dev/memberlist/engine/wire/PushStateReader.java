@@ -55,28 +55,28 @@ final class PushStateReader extends RawCursor {
             }
             switch (rawLen) {
                 case 3 -> {
-                    if (!is(keyOff, 'V', 's', 'n') || (vsn = bytes(end)) == ERROR_BYTES) {
+                    if (!is(keyOff, VSN) || (vsn = bytes(end)) == ERROR_BYTES) {
                         return null;
                     }
                 }
                 case 4 -> {
-                    if (is(keyOff, 'N', 'a', 'm', 'e')) {
+                    if (is(keyOff, NAME)) {
                         int n = readRaw(end);
                         if (n < 0) {
                             return null;
                         }
                         name = rawLen == 0 ? "" : Names.of(buf, n, rawLen);
-                    } else if (is(keyOff, 'A', 'd', 'd', 'r')) {
+                    } else if (is(keyOff, ADDR)) {
                         if ((addr = bytes(end)) == ERROR_BYTES) {
                             return null;
                         }
-                    } else if (is(keyOff, 'P', 'o', 'r', 't')) {
+                    } else if (is(keyOff, PORT)) {
                         long p = readUint(end);
                         if (p < 0 || p > 0xffff) {
                             return null;
                         }
                         port = (int) p;
-                    } else if (is(keyOff, 'M', 'e', 't', 'a')) {
+                    } else if (is(keyOff, META)) {
                         if ((meta = bytes(end)) == ERROR_BYTES) {
                             return null;
                         }
@@ -86,15 +86,13 @@ final class PushStateReader extends RawCursor {
                 }
                 case 5 -> {
                     long s;
-                    if (!is(keyOff, 'S', 't', 'a', 't', 'e') || (s = readUint(end)) < 0 || s > Integer.MAX_VALUE) {
+                    if (!is(keyOff, STATE) || (s = readUint(end)) < 0 || s > Integer.MAX_VALUE) {
                         return null;
                     }
                     state = (int) s;
                 }
                 case 11 -> {
-                    if (!is(keyOff, 'I', 'n', 'c', 'a', 'r', 'n', 'a', 't', 'i', 'o', 'n')
-                            || (incarnation = readUint(end)) < 0
-                            || incarnation > 0xffffffffL) {
+                    if (!is(keyOff, INCARNATION) || (incarnation = readUint(end)) < 0 || incarnation > 0xffffffffL) {
                         return null;
                     }
                 }

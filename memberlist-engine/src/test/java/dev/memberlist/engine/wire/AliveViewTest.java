@@ -64,6 +64,34 @@ class AliveViewTest {
     }
 
     @Test
+    void theReusedViewForgetsTheMessageBefore() {
+        byte[] full = MessageCodec.encode(
+                new Alive(3, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[] {1}, new byte[] {1, 5, 2, 2, 5, 4}));
+        byte[] bare = new Msg()
+                .map(4)
+                .key("Node")
+                .str("n-2")
+                .key("Incarnation")
+                .raw(9)
+                .key("Addr")
+                .raw(0xc4, 4, 10, 0, 0, 2)
+                .key("Port")
+                .raw(7)
+                .bytes();
+        AliveView first = AliveView.reading(full, 1, full.length - 1);
+        assertSame(first.toAlive(), decode(full, 1, full.length - 1));
+        AliveView second = AliveView.reading(bare, 0, bare.length);
+        assertThat(second).isSameAs(first);
+        assertSame(second.toAlive(), decode(bare, 0, bare.length));
+        assertThat(second.vsnLength()).isZero();
+        assertThat(second.toAlive().meta()).isNull();
+        // a message that gives no view leaves none behind
+        assertThat(AliveView.reading(new byte[] {(byte) 0x81, (byte) 0xa1, 'x', 1}, 0, 4))
+                .isNull();
+        assertSame(AliveView.reading(bare, 0, bare.length).toAlive(), decode(bare, 0, bare.length));
+    }
+
+    @Test
     void givesNoViewForWhatOnlyTheFullDecoderShouldJudge() {
         byte[] good = MessageCodec.encode(
                 new Alive(3, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[] {1}, new byte[] {1, 5, 2, 2, 5, 4}));
