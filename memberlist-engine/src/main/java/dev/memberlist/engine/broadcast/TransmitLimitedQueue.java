@@ -18,8 +18,8 @@ import java.util.function.IntSupplier;
  * <p><b>Layout.</b> Go keeps a btree of {@code limitedBroadcast}s and a map of them by name. A
  * node's queue holds an alive message about every member that joined recently, so in a JVM of
  * thousands of nodes the queues hold millions of entries, and an object, a tree node and a map
- * node each came to more than a hundred bytes an entry. Here an entry is a slot in three parallel
- * arrays (its broadcast, its id, the bucket it is in), its name maps to its slot in an
+ * node each came to more than a hundred bytes an entry. Here an entry is a slot in two arrays
+ * (its broadcast; its id and the bucket it is in, side by side), its name maps to its slot in an
  * open-addressing table of ints, and the order is kept by {@link Bucket}s: one per (transmits,
  * length), each its entries' slots sorted by id. The btree's order (transmits ascending, length
  * descending, id descending) is then: tiers in order, a tier's buckets by length descending, a
@@ -46,18 +46,20 @@ public final class TransmitLimitedQueue {
 
     // ---- entries, by slot; a free slot has a null broadcast ------------------------------------
     private Broadcast[] bcast = new Broadcast[MIN_SLOTS];
-    /** Go's {@code id} (the submission counter), low 32 bits; for a free slot, the next free slot. */
-    private int[] ids = new int[MIN_SLOTS];
     /**
-     * The bucket holding the entry, as its key: transmits (Go's {@code transmits}) and length when
-     * queued (Go's {@code msgLen}), see {@link #key}; 0 while the entry is out to move up a tier.
-     * An int rather than the bucket's reference: each packet moves a score of entries, and every
-     * reference written into an array this large (one slot per queued broadcast, millions in a
-     * JVM of thousands of nodes) dirties a card the young collection must then scan.
+     * Two ints a slot, side by side, as a packet that moves an entry reads and writes both (one
+     * cache line, not two): at {@code 2 * slot}, Go's {@code id} (the submission counter), low 32
+     * bits, or for a free slot the next free slot; at {@code 2 * slot + 1}, where the entry is.
+     *
+     * <p>Where: the bucket holding the entry, as its key: transmits (Go's {@code transmits}) and
+     * length when queued (Go's {@code msgLen}), see {@link #key}; 0 while the entry is out to move
+     * up a tier. An int rather than the bucket's reference: each packet moves a score of entries,
+     * and every reference written into an array this large (one slot per queued broadcast,
+     * millions in a JVM of thousands of nodes) dirties a card the young collection must then scan.
      */
-    private int[] where = new int[MIN_SLOTS];
+    private int[] entries = new int[2 * MIN_SLOTS];
 
-    /** Keys of {@link #where} past this length or transmit count are looked up by a search. */
+    /** Where-keys ({@link #key}) past this length or transmit count are looked up by a search. */
     private static final int KEY_LEN_MAX = 0xffff;
 
     private static final int KEY_TRANSMITS_MAX = 0x7ffe;
@@ -342,7 +344,7 @@ public final class TransmitLimitedQueue {
     private void addItem(Broadcast b, String name, int initialTransmits) {
         int slot = allocSlot();
         bcast[slot] = b;
-        ids[slot] = (int) idGen;
+        entries[2 * slot] = (int) idGen;
         size++;
         link(slot, initialTransmits, b.message().length);
         if (name != null && !name.isEmpty()) {
@@ -352,7 +354,7 @@ public final class TransmitLimitedQueue {
 
     /** Go's id of an entry, from its low bits: exact while the ids stay within 2^31 (see the class comment). */
     private long idOf(int slot) {
-        return idGen - ((int) idGen - ids[slot]);
+        return idGen - ((int) idGen - entries[2 * slot]);
     }
 
     private void deleteItem(int slot) {
@@ -367,7 +369,7 @@ public final class TransmitLimitedQueue {
             removeName(name, slot);
         }
         bcast[slot] = null;
-        ids[slot] = freeSlot;
+        entries[2 * slot] = freeSlot;
         freeSlot = slot;
         size--;
     }
@@ -394,15 +396,14 @@ public final class TransmitLimitedQueue {
     private int allocSlot() {
         if (freeSlot >= 0) {
             int s = freeSlot;
-            freeSlot = ids[s];
+            freeSlot = entries[2 * s];
             return s;
         }
         if (highSlot == bcast.length) {
             // by half: at a peak, a doubled array would be mostly empty
             int n = bcast.length + (bcast.length >> 1);
             bcast = Arrays.copyOf(bcast, n);
-            ids = Arrays.copyOf(ids, n);
-            where = Arrays.copyOf(where, n);
+            entries = Arrays.copyOf(entries, 2 * n);
             if (n >= 1 << slotBits && slotBits < 31) {
                 // slot + 1 needs more bits: fewer are left for the tags
                 while (n >= 1 << slotBits && slotBits < 31) {
@@ -417,8 +418,7 @@ public final class TransmitLimitedQueue {
     /** Empties the queue, and lets go of grown arrays. */
     private void clear() {
         bcast = new Broadcast[MIN_SLOTS];
-        ids = new int[MIN_SLOTS];
-        where = new int[MIN_SLOTS];
+        entries = new int[2 * MIN_SLOTS];
         byName = new int[MIN_SLOTS];
         namesUsed = 0;
         slotBits = MIN_SLOT_BITS;
@@ -432,16 +432,15 @@ public final class TransmitLimitedQueue {
     private void compact() {
         int n = Math.max(MIN_SLOTS, size + (size >> 1));
         Broadcast[] nb = new Broadcast[n];
-        int[] ni = new int[n];
-        int[] nw = new int[n];
+        int[] ne = new int[2 * n];
         int next = 0;
         for (Tier t : tiers) {
             for (Bucket k : t.buckets) {
                 for (int i = 0; i < k.size; i++) {
                     int slot = k.get(i);
                     nb[next] = bcast[slot];
-                    ni[next] = ids[slot];
-                    nw[next] = key(k.transmits, k.len);
+                    ne[2 * next] = entries[2 * slot];
+                    ne[2 * next + 1] = key(k.transmits, k.len);
                     k.set(i, next);
                     next++;
                 }
@@ -449,8 +448,7 @@ public final class TransmitLimitedQueue {
             }
         }
         bcast = nb;
-        ids = ni;
-        where = nw;
+        entries = ne;
         highSlot = next;
         freeSlot = -1;
         rebuildNames();
@@ -465,7 +463,7 @@ public final class TransmitLimitedQueue {
         boolean old = false;
         for (int s = 0; s < highSlot; s++) {
             if (bcast[s] != null) {
-                int age = (int) idGen - ids[s];
+                int age = (int) idGen - entries[2 * s];
                 live.add(new int[] {s, age});
                 old |= age >= ID_CHECK || age < 0;
             }
@@ -475,7 +473,7 @@ public final class TransmitLimitedQueue {
         }
         live.sort((a, b) -> Integer.compare(b[1], a[1]));
         for (int i = 0; i < live.size(); i++) {
-            ids[live.get(i)[0]] = (int) idGen - (live.size() - i);
+            entries[2 * live.get(i)[0]] = (int) idGen - (live.size() - i);
         }
     }
 
@@ -492,20 +490,20 @@ public final class TransmitLimitedQueue {
             tiers.add(-ti - 1, t);
         }
         Bucket k = t.bucketFor(len);
-        k.insert(slot, ids);
-        where[slot] = key(transmits, len);
+        k.insert(slot, entries);
+        entries[2 * slot + 1] = key(transmits, len);
     }
 
     /** Takes a slot out of its bucket, and the bucket and tier out when they empty. */
     private void unlink(int slot) {
         Bucket k = bucketOf(slot);
-        where[slot] = 0;
-        k.remove(slot, ids);
+        entries[2 * slot + 1] = 0;
+        k.remove(slot, entries);
         int ti = tierIndex(k.transmits);
         dropIfEmpty(ti, tiers.get(ti).indexOf(k.len));
     }
 
-    /** An entry's {@link #where}: transmits + 1 above, length below; -1 when either is out of range. */
+    /** Where an entry is ({@link #entries}): transmits + 1 above, length below; -1 when either is out of range. */
     private static int key(int transmits, int len) {
         if (transmits < 0 || transmits > KEY_TRANSMITS_MAX || len < 0 || len >= KEY_LEN_MAX) {
             return -1;
@@ -515,7 +513,7 @@ public final class TransmitLimitedQueue {
 
     /** The bucket of a linked entry, from its key, or by a search when the key could not say. */
     private Bucket bucketOf(int slot) {
-        int w = where[slot];
+        int w = entries[2 * slot + 1];
         if (w != -1) {
             Tier t = tiers.get(tierIndex((w >>> 16) - 1));
             return t.buckets.get(t.indexOf(w & 0xffff));
@@ -535,7 +533,7 @@ public final class TransmitLimitedQueue {
     /** Takes the {@code at}-th slot of tier {@code ti}'s bucket {@code bi} out. */
     private void unlinkAt(int ti, int bi, int at) {
         Bucket k = tiers.get(ti).buckets.get(bi);
-        where[k.get(at)] = 0;
+        entries[2 * k.get(at) + 1] = 0;
         k.removeAt(at);
         dropIfEmpty(ti, bi);
     }
@@ -640,20 +638,24 @@ public final class TransmitLimitedQueue {
             ring[(head + i) & (ring.length - 1)] = slot;
         }
 
-        /** Where a slot of this id goes (or is), in id order; ids compare by their difference. */
-        private int position(int id, int[] ids) {
+        /**
+         * Where a slot of this id goes (or is), in id order; ids compare by their difference.
+         *
+         * @param entries the queue's {@link #entries}, a slot's id at twice its index
+         */
+        private int position(int id, int[] entries) {
             int lo = 0;
             int hi = size - 1;
             // the common cases first: at either end
-            if (size == 0 || ids[get(hi)] - id < 0) {
+            if (size == 0 || entries[2 * get(hi)] - id < 0) {
                 return size;
             }
-            if (ids[get(0)] - id >= 0) {
+            if (entries[2 * get(0)] - id >= 0) {
                 return 0;
             }
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int d = ids[get(mid)] - id;
+                int d = entries[2 * get(mid)] - id;
                 if (d < 0) {
                     lo = mid + 1;
                 } else if (d > 0) {
@@ -665,11 +667,11 @@ public final class TransmitLimitedQueue {
             return lo;
         }
 
-        void insert(int slot, int[] ids) {
+        void insert(int slot, int[] entries) {
             if (size == ring.length) {
                 grow(ring.length * 2);
             }
-            int pos = position(ids[slot], ids);
+            int pos = position(entries[2 * slot], entries);
             int mask = ring.length - 1;
             if (pos >= size - pos) {
                 // shift the tail right by one
@@ -687,12 +689,12 @@ public final class TransmitLimitedQueue {
             size++;
         }
 
-        void remove(int slot, int[] ids) {
+        void remove(int slot, int[] entries) {
             int mask = ring.length - 1;
             // the common cases first: the newest, as a packet takes it, or the oldest
             int pos = ring[(head + size - 1) & mask] == slot
                     ? size - 1
-                    : ring[head] == slot ? 0 : position(ids[slot], ids);
+                    : ring[head] == slot ? 0 : position(entries[2 * slot], entries);
             if (pos >= size || ring[(head + pos) & mask] != slot) {
                 throw new IllegalStateException("queue entry not in its bucket");
             }
