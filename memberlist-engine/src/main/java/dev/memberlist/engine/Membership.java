@@ -259,10 +259,11 @@ final class Membership {
             return false;
         }
         NodeRecord state = nodeMap.get(a.node());
-        return state != null
-                && a.incarnation() <= state.incarnation
-                && state.port == a.port()
-                && a.addrEquals(state.addr);
+        if (state == null || a.incarnation() > state.incarnation) {
+            return false;
+        }
+        long key = a.addressKey();
+        return key != -1 ? key == state.addressKey : state.port == a.port() && a.addrEquals(state.addr);
     }
 
     void aliveNode(Alive a, Runnable notify, boolean bootstrap) {

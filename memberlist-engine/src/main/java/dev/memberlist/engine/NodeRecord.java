@@ -1,6 +1,7 @@
 package dev.memberlist.engine;
 
 import dev.memberlist.engine.wire.Alive;
+import dev.memberlist.engine.wire.AliveView;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.PushNodeState;
 import java.lang.ref.ReferenceQueue;
@@ -37,6 +38,12 @@ final class NodeRecord {
 
     final long incarnation;
     final NodeState state;
+    /**
+     * {@link #addr} and {@link #port} as one number ({@link AliveView#addressKey}), -1 when the
+     * address is not IPv4: every alive message received is checked against its record's address,
+     * and the record's fields lie in one cache line where its address array is another.
+     */
+    final long addressKey;
 
     /** Created on first use; racy but safe, as a {@link Node} is immutable. */
     private Node view;
@@ -83,6 +90,7 @@ final class NodeRecord {
         this.vsn = vsn;
         this.incarnation = incarnation;
         this.state = state;
+        this.addressKey = addr == null ? -1 : AliveView.addressKey(addr, 0, addr.length, port);
     }
 
     /**

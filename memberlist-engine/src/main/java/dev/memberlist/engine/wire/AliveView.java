@@ -97,6 +97,29 @@ public final class AliveView extends RawCursor {
         return true;
     }
 
+    /**
+     * The address and port as one number ({@link #addressKey}), or -1 when the address is not
+     * four bytes.
+     */
+    public long addressKey() {
+        return addressKey(buf, addrOff, addrLen, port);
+    }
+
+    /**
+     * An IPv4 address and a port as one number, for comparing an address without reading the
+     * array it is kept in; -1 for an address of another length (never the key of one of four).
+     */
+    public static long addressKey(byte[] addr, int off, int len, int port) {
+        if (len != 4 || off < 0) {
+            return -1;
+        }
+        return (addr[off] & 0xffL) << 40
+                | (addr[off + 1] & 0xffL) << 32
+                | (addr[off + 2] & 0xffL) << 24
+                | (addr[off + 3] & 0xffL) << 16
+                | (port & 0xffff);
+    }
+
     /** Length of the versions field, 0 when absent. */
     public int vsnLength() {
         return vsnLen;

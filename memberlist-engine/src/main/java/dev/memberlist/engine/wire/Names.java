@@ -28,16 +28,30 @@ final class Names {
 
     private static final Entry[] CACHE = new Entry[SLOTS];
 
-    private record Entry(byte[] utf8, String name) {}
+    /**
+     * A cached name: its length and first 15 bytes packed into two longs beside its string, so
+     * that a name of up to 15 bytes is matched without reading its byte array (a cache miss in a JVM that
+     * reads millions of names a second); the array only for the rest of a longer one.
+     */
+    private record Entry(byte[] utf8, String name, long head0, long head1) {}
 
     private Names() {}
 
-    /** A plain loop: names are a few bytes, too short for a vectorized comparison to pay off. */
-    private static boolean same(byte[] a, byte[] buf, int off, int len) {
-        if (a.length != len) {
+    /**
+     * The entry names {@code buf[off, off + len)}, whose length and first 15 bytes are {@code head0} and
+     * {@code head1}. A plain loop past them: names are a few bytes, too short for a vectorized
+     * comparison to pay off.
+     */
+    private static boolean same(Entry e, byte[] buf, int off, int len, long head0, long head1) {
+        if (e.head0 != head0 || e.head1 != head1) {
             return false;
         }
-        for (int i = 0; i < len; i++) {
+        if (len <= HEAD) {
+            // the heads hold the length (under 256: names this long are not cached) and every byte
+            return true;
+        }
+        byte[] a = e.utf8;
+        for (int i = HEAD; i < len; i++) {
             if (a[i] != buf[off + i]) {
                 return false;
             }
@@ -45,30 +59,41 @@ final class Names {
         return true;
     }
 
+    /** Bytes of a name packed into an entry's two longs, beside its length. */
+    private static final int HEAD = 15;
+
     /** The interned string of the UTF-8 bytes {@code buf[off, off + len)}. */
     static String of(byte[] buf, int off, int len) {
         if (len > MAX_CACHED) {
             return new String(buf, off, len, StandardCharsets.UTF_8).intern();
         }
         int h = 0;
-        for (int i = off, e = off + len; i < e; i++) {
-            h = 31 * h + buf[i];
+        long head0 = len;
+        long head1 = 0;
+        for (int i = 0; i < len; i++) {
+            byte b = buf[off + i];
+            h = 31 * h + b;
+            if (i < 7) {
+                head0 |= (b & 0xffL) << (8 * (i + 1));
+            } else if (i < HEAD) {
+                head1 |= (b & 0xffL) << (8 * (i - 7));
+            }
         }
         // Fibonacci hashing: names that differ in a digit or two ("n-4711", "n-4712") spread out,
         // where the low bits of their String hash (6,229 of 10,000 such names shared a slot) did not
         int slot = (h * 0x9E3779B9) >>> (32 - SLOT_BITS);
         // two ways, side by side: a name that meets another in its slot takes the neighbour
         Entry e = CACHE[slot];
-        if (e != null && same(e.utf8, buf, off, len)) {
+        if (e != null && same(e, buf, off, len, head0, head1)) {
             return e.name;
         }
         Entry f = CACHE[slot ^ 1];
-        if (f != null && same(f.utf8, buf, off, len)) {
+        if (f != null && same(f, buf, off, len, head0, head1)) {
             return f.name;
         }
         byte[] utf8 = Arrays.copyOfRange(buf, off, off + len);
         String name = new String(utf8, StandardCharsets.UTF_8).intern();
-        CACHE[e == null || f != null ? slot : slot ^ 1] = new Entry(utf8, name);
+        CACHE[e == null || f != null ? slot : slot ^ 1] = new Entry(utf8, name, head0, head1);
         return name;
     }
 }

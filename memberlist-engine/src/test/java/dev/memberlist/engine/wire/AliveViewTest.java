@@ -64,6 +64,24 @@ class AliveViewTest {
     }
 
     @Test
+    void theAddressKeyTellsAddressesAndPortsApart() {
+        byte[] a = {10, 0, 0, 7};
+        long key = AliveView.addressKey(a, 0, 4, 7946);
+        assertThat(key).isNotEqualTo(-1);
+        assertThat(AliveView.addressKey(new byte[] {10, 0, 0, 8}, 0, 4, 7946)).isNotEqualTo(key);
+        assertThat(AliveView.addressKey(new byte[] {11, 0, 0, 7}, 0, 4, 7946)).isNotEqualTo(key);
+        assertThat(AliveView.addressKey(a, 0, 4, 7947)).isNotEqualTo(key);
+        assertThat(AliveView.addressKey(new byte[] {(byte) 255, (byte) 255, (byte) 255, (byte) 255}, 0, 4, 65535))
+                .isNotEqualTo(-1);
+        // only IPv4 has a key; the view's is the one of its address and port
+        assertThat(AliveView.addressKey(new byte[16], 0, 16, 7946)).isEqualTo(-1);
+        byte[] msg = MessageCodec.encode(new Alive(3, "node-a", a, 7946, null, null));
+        assertThat(AliveView.read(msg, 1, msg.length - 1).addressKey()).isEqualTo(key);
+        byte[] six = MessageCodec.encode(new Alive(3, "node-a", new byte[16], 7946, null, null));
+        assertThat(AliveView.read(six, 1, six.length - 1).addressKey()).isEqualTo(-1);
+    }
+
+    @Test
     void theReusedViewForgetsTheMessageBefore() {
         byte[] full = MessageCodec.encode(
                 new Alive(3, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[] {1}, new byte[] {1, 5, 2, 2, 5, 4}));
