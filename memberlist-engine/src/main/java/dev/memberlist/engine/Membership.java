@@ -258,7 +258,7 @@ final class Membership {
         if (a.port() == 0 || a.node() == m.name) {
             return false;
         }
-        NodeRecord state = nodeMap.get(a.node());
+        NodeRecord state = nodeMap.get(a.node(), a.nodeHash());
         if (state == null || a.incarnation() > state.incarnation) {
             return false;
         }

@@ -78,10 +78,17 @@ final class NodeMap {
 
     /** The record of the named node, or null. Any thread. */
     NodeRecord get(String name) {
+        return get(name, name.hashCode());
+    }
+
+    /**
+     * {@link #get(String)} for a name whose {@link String#hashCode()} the caller knows (a decoder
+     * has it without reading the string, one more cache miss). Any thread.
+     */
+    NodeRecord get(String name, int h) {
         Table tb = table;
         NodeRecord[] t = tb.records;
         int mask = t.length - 1;
-        int h = name.hashCode();
         int home = slot(h, mask);
         // Most lookups are of a member in its home slot by its interned name (every alive message
         // received is one): the slot and the record, which every holder of the member shares and

@@ -18,6 +18,7 @@ import java.util.Arrays;
 public final class AliveView extends RawCursor {
     private long incarnation = -1;
     private String node;
+    private int nodeHash;
     private int addrOff = -1;
     private int addrLen;
     private int port = -1;
@@ -60,6 +61,7 @@ public final class AliveView extends RawCursor {
         rawLen = 0;
         incarnation = -1;
         node = null;
+        nodeHash = 0;
         addrOff = -1;
         addrLen = 0;
         port = -1;
@@ -77,6 +79,11 @@ public final class AliveView extends RawCursor {
     /** The node's name, interned. */
     public String node() {
         return node;
+    }
+
+    /** The {@link String#hashCode()} of {@link #node()}, known without reading the string. */
+    public int nodeHash() {
+        return nodeHash;
     }
 
     /** The port. */
@@ -161,7 +168,9 @@ public final class AliveView extends RawCursor {
                         if (n < 0 || rawLen == 0) {
                             return false;
                         }
-                        node = Names.of(buf, n, rawLen);
+                        Names.Entry name = Names.entry(buf, n, rawLen);
+                        node = name.name();
+                        nodeHash = name.hash();
                     } else if (is(keyOff, ADDR)) {
                         if ((addrOff = readRaw(end)) < 0) {
                             return false;

@@ -33,7 +33,7 @@ final class Names {
      * that a name of up to 15 bytes is matched without reading its byte array (a cache miss in a JVM that
      * reads millions of names a second); the array only for the rest of a longer one.
      */
-    private record Entry(byte[] utf8, String name, long head0, long head1) {}
+    record Entry(byte[] utf8, String name, long head0, long head1, int hash) {}
 
     private Names() {}
 
@@ -64,8 +64,18 @@ final class Names {
 
     /** The interned string of the UTF-8 bytes {@code buf[off, off + len)}. */
     static String of(byte[] buf, int off, int len) {
+        return entry(buf, off, len).name();
+    }
+
+    /**
+     * The interned string of the UTF-8 bytes {@code buf[off, off + len)}, with its {@link
+     * String#hashCode()}: a node table looks the name up by it, and reading it from the string
+     * would be one more cache miss a message.
+     */
+    static Entry entry(byte[] buf, int off, int len) {
         if (len > MAX_CACHED) {
-            return new String(buf, off, len, StandardCharsets.UTF_8).intern();
+            String name = new String(buf, off, len, StandardCharsets.UTF_8).intern();
+            return new Entry(null, name, 0, 0, name.hashCode());
         }
         int h = 0;
         long head0 = len;
@@ -85,15 +95,16 @@ final class Names {
         // two ways, side by side: a name that meets another in its slot takes the neighbour
         Entry e = CACHE[slot];
         if (e != null && same(e, buf, off, len, head0, head1)) {
-            return e.name;
+            return e;
         }
         Entry f = CACHE[slot ^ 1];
         if (f != null && same(f, buf, off, len, head0, head1)) {
-            return f.name;
+            return f;
         }
         byte[] utf8 = Arrays.copyOfRange(buf, off, off + len);
         String name = new String(utf8, StandardCharsets.UTF_8).intern();
-        CACHE[e == null || f != null ? slot : slot ^ 1] = new Entry(utf8, name, head0, head1);
-        return name;
+        Entry n = new Entry(utf8, name, head0, head1, name.hashCode());
+        CACHE[e == null || f != null ? slot : slot ^ 1] = n;
+        return n;
     }
 }

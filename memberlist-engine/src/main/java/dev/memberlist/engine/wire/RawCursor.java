@@ -1,5 +1,10 @@
 package dev.memberlist.engine.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads msgpack fields where they lie, for the readers that check a message before decoding it
  * ({@link AliveView}) or decode the plain shape of many without msgpack-core ({@link
@@ -41,6 +46,8 @@ abstract class RawCursor {
         return entries;
     }
 
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     /** Field names, in ASCII: compared with the bytes of a key where it lies. */
     static final byte[] ADDR = ascii("Addr");
 
@@ -53,7 +60,7 @@ abstract class RawCursor {
     static final byte[] VSN = ascii("Vsn");
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -62,7 +69,14 @@ abstract class RawCursor {
      * key of every alive message read, a quarter of what the packet path allocated.
      */
     boolean is(int off, byte[] key) {
-        for (int i = 0; i < key.length; i++) {
+        // four bytes at a time: every key of every alive message read is compared here
+        int i = 0;
+        for (; i + 4 <= key.length; i += 4) {
+            if ((int) INT.get(buf, off + i) != (int) INT.get(key, i)) {
+                return false;
+            }
+        }
+        for (; i < key.length; i++) {
             if (buf[off + i] != key[i]) {
                 return false;
             }

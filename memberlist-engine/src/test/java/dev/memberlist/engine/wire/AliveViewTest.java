@@ -98,9 +98,11 @@ class AliveViewTest {
                 .bytes();
         AliveView first = AliveView.reading(full, 1, full.length - 1);
         assertSame(first.toAlive(), decode(full, 1, full.length - 1));
+        assertThat(first.nodeHash()).isEqualTo("node-a".hashCode());
         AliveView second = AliveView.reading(bare, 0, bare.length);
         assertThat(second).isSameAs(first);
         assertSame(second.toAlive(), decode(bare, 0, bare.length));
+        assertThat(second.nodeHash()).isEqualTo("n-2".hashCode());
         assertThat(second.vsnLength()).isZero();
         assertThat(second.toAlive().meta()).isNull();
         // a message that gives no view leaves none behind

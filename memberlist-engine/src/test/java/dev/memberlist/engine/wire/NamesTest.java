@@ -45,6 +45,8 @@ class NamesTest {
                 String got = of(n);
                 assertThat(got).isEqualTo(n);
                 assertThat(got).isSameAs(n.intern());
+                byte[] b = n.getBytes(StandardCharsets.UTF_8);
+                assertThat(Names.entry(b, 0, b.length).hash()).as(n).isEqualTo(n.hashCode());
             }
         }
     }
