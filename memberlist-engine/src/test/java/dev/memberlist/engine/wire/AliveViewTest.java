@@ -37,7 +37,7 @@ class AliveViewTest {
     @Test
     void readsTheFormatsOfNewerEncodersAndNil() {
         // go-msgpack v2 writes unsigned values above 127 as signed ints (d1/d2/d3) and []byte as bin
-        byte[] msg = new Msg()
+        byte[] msg = new HandMsgpack()
                 .map(6)
                 .key("Incarnation")
                 .raw(0xd2, 0, 1, 0, 0) // int32 65536
@@ -85,7 +85,7 @@ class AliveViewTest {
     void theReusedViewForgetsTheMessageBefore() {
         byte[] full = MessageCodec.encode(
                 new Alive(3, "node-a", new byte[] {127, 0, 0, 1}, 7946, new byte[] {1}, new byte[] {1, 5, 2, 2, 5, 4}));
-        byte[] bare = new Msg()
+        byte[] bare = new HandMsgpack()
                 .map(4)
                 .key("Node")
                 .str("n-2")
@@ -122,10 +122,15 @@ class AliveViewTest {
         }
         // nil instead of a struct, an unknown key, a negative incarnation, no address
         assertThat(AliveView.read(new byte[] {(byte) 0xc0}, 0, 1)).isNull();
-        assertThat(view(new Msg().map(1).key("Other").str("x"))).isNull();
-        assertThat(view(new Msg().map(2).key("Node").str("a").key("Incarnation").raw(0xff)))
+        assertThat(view(new HandMsgpack().map(1).key("Other").str("x"))).isNull();
+        assertThat(view(new HandMsgpack()
+                        .map(2)
+                        .key("Node")
+                        .str("a")
+                        .key("Incarnation")
+                        .raw(0xff)))
                 .isNull();
-        assertThat(view(new Msg()
+        assertThat(view(new HandMsgpack()
                         .map(3)
                         .key("Node")
                         .str("a")
@@ -163,38 +168,7 @@ class AliveViewTest {
         assertThat(views).isPositive();
     }
 
-    /** Msgpack written by hand, byte by byte. */
-    private static final class Msg {
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-
-        Msg raw(int... bytes) {
-            for (int b : bytes) {
-                out.write(b);
-            }
-            return this;
-        }
-
-        Msg map(int n) {
-            return raw(0x80 | n);
-        }
-
-        Msg str(String s) {
-            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            raw(0xa0 | b.length);
-            out.writeBytes(b);
-            return this;
-        }
-
-        Msg key(String k) {
-            return str(k);
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-    }
-
-    private static AliveView view(Msg m) {
+    private static AliveView view(HandMsgpack m) {
         byte[] msg = m.bytes();
         return AliveView.read(msg, 0, msg.length);
     }

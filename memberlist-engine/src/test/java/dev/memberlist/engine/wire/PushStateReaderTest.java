@@ -3,7 +3,6 @@ package dev.memberlist.engine.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,7 +41,7 @@ class PushStateReaderTest {
     @Test
     void readsTheFormatsOfNewerEncodersAndNil() {
         // go-msgpack v2 writes unsigned values above 127 as signed ints (d1/d2/d3) and []byte as bin
-        byte[] entry = new Msg()
+        byte[] entry = new HandMsgpack()
                 .map(7)
                 .key("Name")
                 .str("n-7")
@@ -71,10 +70,10 @@ class PushStateReaderTest {
     void leavesWhatOnlyTheFullDecoderReadsToIt() {
         PushNodeState plain = new PushNodeState("a", new byte[] {127, 0, 0, 1}, 7946, null, 1, 0, null);
         // an unknown key, a nil name, a negative state
-        for (Msg odd : List.of(
-                new Msg().map(2).key("Name").str("b").key("Other").str("x"),
-                new Msg().map(1).key("Name").raw(0xc0),
-                new Msg().map(2).key("Name").str("c").key("State").raw(0xff))) {
+        for (HandMsgpack odd : List.of(
+                new HandMsgpack().map(2).key("Name").str("b").key("Other").str("x"),
+                new HandMsgpack().map(1).key("Name").raw(0xc0),
+                new HandMsgpack().map(2).key("Name").str("c").key("State").raw(0xff))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] header = MessageCodec.encodePushPull(new PushPull(false, List.of(plain, plain), null));
             // the header says two states: the plain one, then the odd one
@@ -190,36 +189,5 @@ class PushStateReaderTest {
         assertThat(a.incarnation()).isEqualTo(b.incarnation());
         assertThat(a.state()).isEqualTo(b.state());
         assertThat(a.vsn()).isEqualTo(b.vsn());
-    }
-
-    /** Msgpack written by hand, byte by byte. */
-    private static final class Msg {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Msg raw(int... bytes) {
-            for (int b : bytes) {
-                out.write(b);
-            }
-            return this;
-        }
-
-        Msg map(int n) {
-            return raw(0x80 | n);
-        }
-
-        Msg str(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            raw(0xa0 | b.length);
-            out.writeBytes(b);
-            return this;
-        }
-
-        Msg key(String k) {
-            return str(k);
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
     }
 }
