@@ -181,13 +181,8 @@ class PushStateReaderTest {
         }
     }
 
+    /** Field by field, arrays by their contents (null apart from empty). */
     private static void assertSame(PushNodeState a, PushNodeState b) {
-        assertThat(a.name()).isEqualTo(b.name());
-        assertThat(a.addr()).isEqualTo(b.addr());
-        assertThat(a.port()).isEqualTo(b.port());
-        assertThat(a.meta()).isEqualTo(b.meta());
-        assertThat(a.incarnation()).isEqualTo(b.incarnation());
-        assertThat(a.state()).isEqualTo(b.state());
-        assertThat(a.vsn()).isEqualTo(b.vsn());
+        assertThat(a).usingRecursiveComparison().isEqualTo(b);
     }
 }
