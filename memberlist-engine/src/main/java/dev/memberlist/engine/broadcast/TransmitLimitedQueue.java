@@ -404,11 +404,12 @@ public final class TransmitLimitedQueue {
             int n = bcast.length + (bcast.length >> 1);
             bcast = Arrays.copyOf(bcast, n);
             entries = Arrays.copyOf(entries, 2 * n);
-            if (n >= 1 << slotBits && slotBits < 31) {
-                // slot + 1 needs more bits: fewer are left for the tags
-                while (n >= 1 << slotBits && slotBits < 31) {
-                    slotBits++;
-                }
+            // slot + 1 may need more bits: fewer are then left for the tags
+            int bits = slotBits;
+            while (n >= 1 << slotBits && slotBits < 31) {
+                slotBits++;
+            }
+            if (slotBits != bits) {
                 rebuildNames();
             }
         }

@@ -16,15 +16,16 @@ import java.util.Arrays;
  * gives no view, and the message then takes the full decoder, which says what is wrong with it.
  */
 public final class AliveView extends RawCursor {
-    private long incarnation = -1;
+    // each set by parse, which starts from "absent"
+    private long incarnation;
     private String node;
     private int nodeHash;
-    private int addrOff = -1;
+    private int addrOff;
     private int addrLen;
-    private int port = -1;
-    private int vsnOff = NIL;
+    private int port;
+    private int vsnOff;
     private int vsnLen;
-    private int metaOff = NIL;
+    private int metaOff;
     private int metaLen;
 
     /** The view {@link #reading} hands out on this thread. */
@@ -51,24 +52,8 @@ public final class AliveView extends RawCursor {
      */
     public static AliveView reading(byte[] buf, int off, int len) {
         AliveView v = REUSED.get();
-        v.reset(buf);
+        v.buf = buf;
         return v.parse(off, off + len) ? v : null;
-    }
-
-    private void reset(byte[] b) {
-        buf = b;
-        pos = 0;
-        rawLen = 0;
-        incarnation = -1;
-        node = null;
-        nodeHash = 0;
-        addrOff = -1;
-        addrLen = 0;
-        port = -1;
-        vsnOff = NIL;
-        vsnLen = 0;
-        metaOff = NIL;
-        metaLen = 0;
     }
 
     /** The incarnation. */
@@ -147,6 +132,16 @@ public final class AliveView extends RawCursor {
     }
 
     private boolean parse(int at, int end) {
+        incarnation = -1;
+        node = null;
+        nodeHash = 0;
+        addrOff = -1;
+        addrLen = 0;
+        port = -1;
+        vsnOff = NIL;
+        vsnLen = 0;
+        metaOff = NIL;
+        metaLen = 0;
         pos = at;
         int entries = readMapHeader(end);
         for (int i = 0; i < entries; i++) {

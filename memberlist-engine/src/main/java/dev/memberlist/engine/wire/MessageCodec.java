@@ -423,11 +423,24 @@ public final class MessageCodec {
 
     /** A push-pull stream message: {@code [6]}, header, node states, raw user state. */
     public static byte[] encodePushPull(PushPull p) {
-        List<byte[]> states = new ArrayList<>(p.nodes().size());
+        byte[] user = p.userState();
+        int userLen = user == null ? 0 : user.length;
+        MsgWriter w = pushPullHeader(p.join(), p.nodes().size(), userLen);
         for (PushNodeState n : p.nodes()) {
-            states.add(encodeBody(n));
+            writeBody(w, n);
         }
-        return encodePushPull(p.join(), states, p.userState());
+        if (userLen > 0) {
+            w.raw(user, 0, userLen);
+        }
+        return w.toByteArray();
+    }
+
+    /** The calling thread's writer with a push-pull's type byte and header in it. */
+    private static MsgWriter pushPullHeader(boolean join, int nodes, int userLen) {
+        MsgWriter w = MsgWriter.start();
+        w.rawByte(MessageType.PUSH_PULL.code());
+        writeBody(w, new PushPullHeader(nodes, userLen, join));
+        return w;
     }
 
     /**
@@ -439,10 +452,7 @@ public final class MessageCodec {
      */
     public static byte[] encodePushPull(boolean join, List<byte[]> states, byte[] user) {
         int userLen = user == null ? 0 : user.length;
-        MsgWriter w = MsgWriter.start();
-        w.rawByte(MessageType.PUSH_PULL.code());
-        writeBody(w, new PushPullHeader(states.size(), userLen, join));
-        byte[] header = w.toByteArray();
+        byte[] header = pushPullHeader(join, states.size(), userLen).toByteArray();
         int len = header.length + userLen;
         for (byte[] s : states) {
             len += s.length;
