@@ -57,9 +57,16 @@ final class Membership {
     private volatile int numNodes;
 
     int probeIndex;
+    /** Our name's heads ({@link AliveView#nameHeads}), to tell our record apart in the stale check. */
+    private final long selfHead0;
+
+    private final long selfHead1;
 
     Membership(NodeContext m) {
         this.m = m;
+        long[] heads = AliveView.nameHeads(m.name);
+        this.selfHead0 = heads[0];
+        this.selfHead1 = heads[1];
         for (NodeState s : NodeState.values()) {
             stateCounts.put(s, 0);
         }
@@ -253,17 +260,24 @@ final class Membership {
         if (vsn >= 3 && (a.vsn(0) == 0 || a.vsn(1) == 0 || a.vsn(0) > a.vsn(1))) {
             return false;
         }
-        // both names are interned (the view's by Names, ours by NodeContext): identity decides,
-        // without reading the bytes of a name that differs from ours only in its digits
-        if (a.port() == 0 || a.node() == m.name) {
+        if (a.port() == 0) {
             return false;
         }
-        NodeRecord state = nodeMap.get(a.node(), a.nodeHash());
-        if (state == null || a.incarnation() > state.incarnation) {
+        // found by the name's bytes, without its string
+        NodeRecord state = nodeMap.get(a);
+        if (state == null || a.incarnation() > state.incarnation || isOwn(state)) {
             return false;
         }
         long key = a.addressKey();
         return key != -1 ? key == state.addressKey : state.port == a.port() && a.addrEquals(state.addr);
+    }
+
+    /**
+     * True when the record is ours: by identity, as our record carries our interned name, else
+     * by its heads (in the record, read already) before a comparison of the strings.
+     */
+    private boolean isOwn(NodeRecord r) {
+        return r.name == m.name || (r.nameHead0 == selfHead0 && r.nameHead1 == selfHead1 && r.name.equals(m.name));
     }
 
     void aliveNode(Alive a, Runnable notify, boolean bootstrap) {

@@ -1,5 +1,6 @@
 package dev.memberlist.engine;
 
+import dev.memberlist.engine.wire.AliveView;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -109,6 +110,47 @@ final class NodeMap {
                     return null;
                 }
                 if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
+                    return r;
+                }
+            } else if (SLOT.getAcquire(t, i) == null) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The record of the node an alive message's view is about, or null, found by the name's bytes:
+     * the view's name string is one or two more cache misses (the name cache, its entry) a message,
+     * and every gossip packet brings a score. A name that is not ASCII goes by its string. Any
+     * thread.
+     */
+    NodeRecord get(AliveView v) {
+        if (!v.nameAscii()) {
+            return get(v.node(), v.nodeHash());
+        }
+        int h = v.nodeHash();
+        Table tb = table;
+        NodeRecord[] t = tb.records;
+        int mask = t.length - 1;
+        int home = slot(h, mask);
+        // the home slot first, without the hashes, as get(String, int) does; the tombstone's empty
+        // name never matches a view's (never empty)
+        NodeRecord first = (NodeRecord) SLOT.getAcquire(t, home);
+        if (first == null) {
+            return null;
+        }
+        if (first.isOf(v)) {
+            return first;
+        }
+        short[] hashes = tb.hashes;
+        short tag = tag(h);
+        for (int i = home; ; i = (i + 1) & mask) {
+            if (hashes[i] == tag) {
+                NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
+                if (r == null) {
+                    return null;
+                }
+                if (r.isOf(v)) {
                     return r;
                 }
             } else if (SLOT.getAcquire(t, i) == null) {

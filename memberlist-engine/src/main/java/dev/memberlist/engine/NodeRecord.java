@@ -44,6 +44,15 @@ final class NodeRecord {
      * and the record's fields lie in one cache line where its address array is another.
      */
     final long addressKey;
+    /**
+     * The name's length and first 15 bytes as an alive message's view packs them ({@link
+     * AliveView#nameHeads}): the stale check of a message compares them here, in the record it
+     * reads anyway, rather than looking up the message's name string first. -1 when the name is
+     * not ASCII.
+     */
+    final long nameHead0;
+
+    final long nameHead1;
 
     /** Created on first use; racy but safe, as a {@link Node} is immutable. */
     private Node view;
@@ -91,6 +100,14 @@ final class NodeRecord {
         this.incarnation = incarnation;
         this.state = state;
         this.addressKey = addr == null ? -1 : AliveView.addressKey(addr, 0, addr.length, port);
+        long[] heads = AliveView.nameHeads(name);
+        this.nameHead0 = heads[0];
+        this.nameHead1 = heads[1];
+    }
+
+    /** True when this record is of the node the view's message is about: its name is ASCII and the same. */
+    boolean isOf(AliveView v) {
+        return nameHead0 == v.nameHead0() && nameHead1 == v.nameHead1() && v.nameTailIs(name);
     }
 
     /**

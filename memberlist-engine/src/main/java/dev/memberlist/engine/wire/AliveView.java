@@ -18,8 +18,20 @@ import java.util.Arrays;
 public final class AliveView extends RawCursor {
     // each set by parse, which starts from "absent"
     private long incarnation;
+    /** Resolved from the name's bytes on first use: the stale check does without it. */
     private String node;
-    private int nodeHash;
+
+    private int nameOff;
+    private int nameLen;
+    /** The hash of the name's bytes, {@link String#hashCode()}'s for an ASCII name. */
+    private int nameHash;
+    /** The name's length and first 15 bytes, as {@link #nameHead0()} and {@link #nameHead1()} tell. */
+    private long head0;
+
+    private long head1;
+    /** Whether every byte of the name is ASCII: then its bytes are its chars. */
+    private boolean nameAscii;
+
     private int addrOff;
     private int addrLen;
     private int port;
@@ -63,12 +75,79 @@ public final class AliveView extends RawCursor {
 
     /** The node's name, interned. */
     public String node() {
-        return node;
+        String n = node;
+        if (n == null) {
+            node = n =
+                    Names.entry(buf, nameOff, nameLen, nameHash, head0, head1).name();
+        }
+        return n;
     }
 
-    /** The {@link String#hashCode()} of {@link #node()}, known without reading the string. */
+    /** The {@link String#hashCode()} of {@link #node()}, for an ASCII name known without reading the string. */
     public int nodeHash() {
-        return nodeHash;
+        return nameAscii ? nameHash : node().hashCode();
+    }
+
+    /**
+     * True when the name is ASCII: then {@link #nodeHash()}, {@link #nameHead0()}, {@link
+     * #nameHead1()} and {@link #nameTailIs} tell it apart from another without a lookup of its
+     * string, which is one or two cache misses a message in a JVM of thousands of names.
+     */
+    public boolean nameAscii() {
+        return nameAscii;
+    }
+
+    /** The name's length (its low 8 bits) and its first seven bytes, packed as {@link #nameHeads} packs them. */
+    public long nameHead0() {
+        return head0;
+    }
+
+    /** The name's bytes 7 to 14, packed as {@link #nameHeads} packs them. */
+    public long nameHead1() {
+        return head1;
+    }
+
+    /**
+     * True when an ASCII name whose {@link #nameHeads} are this name's is this name: compares the
+     * bytes past the first 15, if any.
+     */
+    public boolean nameTailIs(String name) {
+        int len = nameLen;
+        if (len <= Names.HEAD) {
+            return true;
+        }
+        if (name.length() != len) {
+            return false;
+        }
+        for (int i = Names.HEAD; i < len; i++) {
+            if (name.charAt(i) != buf[nameOff + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The heads of {@code name} as a view of a message naming it has them ({@link #nameHead0()},
+     * {@link #nameHead1()}), or {@code {-1, -1}} for a name that is not ASCII, which no view's
+     * heads match.
+     */
+    public static long[] nameHeads(String name) {
+        int len = name.length();
+        long h0 = len & 0xff;
+        long h1 = 0;
+        for (int i = 0; i < len; i++) {
+            char c = name.charAt(i);
+            if (c > 0x7f) {
+                return new long[] {-1, -1};
+            }
+            if (i < 7) {
+                h0 |= (long) c << (8 * (i + 1));
+            } else if (i < Names.HEAD) {
+                h1 |= (long) c << (8 * (i - 7));
+            }
+        }
+        return new long[] {h0, h1};
     }
 
     /** The port. */
@@ -124,7 +203,8 @@ public final class AliveView extends RawCursor {
 
     /** The message, as {@link MessageCodec#decode} gives it: what to hand on when it is not stale. */
     public Alive toAlive() {
-        return new Alive(incarnation, node, copy(addrOff, addrLen), port, copy(metaOff, metaLen), copy(vsnOff, vsnLen));
+        return new Alive(
+                incarnation, node(), copy(addrOff, addrLen), port, copy(metaOff, metaLen), copy(vsnOff, vsnLen));
     }
 
     private byte[] copy(int off, int len) {
@@ -134,7 +214,7 @@ public final class AliveView extends RawCursor {
     private boolean parse(int at, int end) {
         incarnation = -1;
         node = null;
-        nodeHash = 0;
+        nameOff = -1;
         addrOff = -1;
         addrLen = 0;
         port = -1;
@@ -163,9 +243,7 @@ public final class AliveView extends RawCursor {
                         if (n < 0 || rawLen == 0) {
                             return false;
                         }
-                        Names.Entry name = Names.entry(buf, n, rawLen);
-                        node = name.name();
-                        nodeHash = name.hash();
+                        readName(n, rawLen);
                     } else if (is(keyOff, ADDR)) {
                         if ((addrOff = readRaw(end)) < 0) {
                             return false;
@@ -196,6 +274,30 @@ public final class AliveView extends RawCursor {
                 }
             }
         }
-        return node != null && incarnation >= 0 && port >= 0 && addrOff >= 0;
+        return nameOff >= 0 && incarnation >= 0 && port >= 0 && addrOff >= 0;
+    }
+
+    /** Hashes and packs the name's bytes in one pass, as {@link Names} does, for the lookups without its string. */
+    private void readName(int off, int len) {
+        int h = 0;
+        long h0 = len & 0xff;
+        long h1 = 0;
+        int high = 0;
+        for (int i = 0; i < len; i++) {
+            byte b = buf[off + i];
+            h = 31 * h + b;
+            high |= b;
+            if (i < 7) {
+                h0 |= (b & 0xffL) << (8 * (i + 1));
+            } else if (i < Names.HEAD) {
+                h1 |= (b & 0xffL) << (8 * (i - 7));
+            }
+        }
+        nameOff = off;
+        nameLen = len;
+        nameHash = h;
+        head0 = h0;
+        head1 = h1;
+        nameAscii = high >= 0;
     }
 }

@@ -60,7 +60,7 @@ final class Names {
     }
 
     /** Bytes of a name packed into an entry's two longs, beside its length. */
-    private static final int HEAD = 15;
+    static final int HEAD = 15;
 
     /** The interned string of the UTF-8 bytes {@code buf[off, off + len)}. */
     static String of(byte[] buf, int off, int len) {
@@ -88,6 +88,19 @@ final class Names {
             } else if (i < HEAD) {
                 head1 |= (b & 0xffL) << (8 * (i - 7));
             }
+        }
+        return entry(buf, off, len, h, head0, head1);
+    }
+
+    /**
+     * {@link #entry(byte[], int, int)} for a reader that hashed and packed the name's bytes as it
+     * read them: {@code h} over the signed bytes, {@code head0} and {@code head1} as {@link Entry}
+     * keeps them.
+     */
+    static Entry entry(byte[] buf, int off, int len, int h, long head0, long head1) {
+        if (len > MAX_CACHED) {
+            String name = new String(buf, off, len, StandardCharsets.UTF_8).intern();
+            return new Entry(null, name, 0, 0, name.hashCode());
         }
         // Fibonacci hashing: names that differ in a digit or two ("n-4711", "n-4712") spread out,
         // where the low bits of their String hash (6,229 of 10,000 such names shared a slot) did not
