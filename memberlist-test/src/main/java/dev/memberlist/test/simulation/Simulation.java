@@ -79,6 +79,11 @@ public final class Simulation {
      *     shorter one fails ({@link IllegalStateException})
      */
     public Simulation(long seed, int lanes, Duration lookahead) {
+        this(seed, lanes, lookahead, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #Simulation(long, int, Duration)} on at most {@code threads} threads, for tests. */
+    Simulation(long seed, int lanes, Duration lookahead, int threads) {
         if (lanes < 1) {
             throw new IllegalArgumentException("at least one lane");
         }
@@ -91,7 +96,7 @@ public final class Simulation {
             this.lanes[i] = new Lane(i);
         }
         this.lookahead = lookahead.toNanos();
-        this.threads = Math.min(lanes, Runtime.getRuntime().availableProcessors());
+        this.threads = Math.max(1, Math.min(lanes, threads));
     }
 
     /** The simulation's random source; derive per-node sources from it in a fixed order. */

@@ -80,6 +80,14 @@ class SimulationLanesTest {
     }
 
     @Test
+    void aRunOfLanesIsTheSameOnOneThreadAsOnSeveral() {
+        // which thread runs a lane, in which order, and who hands its sends over must not matter
+        List<String> one = pingPong(new Simulation(11, 8, LOOKAHEAD, 1), 24, 200);
+        List<String> several = pingPong(new Simulation(11, 8, LOOKAHEAD, 4), 24, 200);
+        assertThat(several).hasSizeGreaterThan(24 * 200).isEqualTo(one);
+    }
+
+    @Test
     void lanesRunOnSeveralThreadsAndTheClockEndsWhereRunForEnds() {
         Simulation sim = new Simulation(1, 4, LOOKAHEAD);
         Map<String, Boolean> threads = new ConcurrentHashMap<>();
