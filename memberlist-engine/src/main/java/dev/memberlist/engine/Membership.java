@@ -7,6 +7,7 @@ import dev.memberlist.engine.wire.AliveView;
 import dev.memberlist.engine.wire.Dead;
 import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.PushNodeState;
+import dev.memberlist.engine.wire.SkippedStates;
 import dev.memberlist.engine.wire.Suspect;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -281,7 +282,10 @@ final class Membership {
     }
 
     void aliveNode(Alive a, Runnable notify, boolean bootstrap) {
-        boolean isLocalNode = a.node().equals(m.name);
+        // the hashes first (each string keeps its own): most names are as long as ours, and
+        // equals alone compared their bytes, a cache miss a member in a push-pull's merge
+        boolean isLocalNode = a.node() == m.name
+                || (a.node().hashCode() == m.name.hashCode() && a.node().equals(m.name));
         // a queued alive about us must not undo a leave in progress
         if (m.hasLeft() && isLocalNode) {
             return;
@@ -738,7 +742,23 @@ final class Membership {
      * @return null when compatible, else the reason
      */
     String verifyProtocol(List<PushNodeState> remote) {
+        return verifyProtocol(remote, null);
+    }
+
+    /**
+     * {@link #verifyProtocol(List)} for a push-pull whose reader left out the alive states we
+     * had ({@link SkippedStates}): they count as Go counts every remote node. When one of them is
+     * out of range, it is named after the nodes of {@code remote} that are, where Go names the
+     * first in the stream's order.
+     */
+    String verifyProtocol(List<PushNodeState> remote, SkippedStates skipped) {
         int maxpmin = 0, minpmax = 255, maxdmin = 0, mindmax = 255;
+        if (skipped != null) {
+            maxpmin = skipped.maxPMin();
+            minpmax = skipped.minPMax();
+            maxdmin = skipped.maxDMin();
+            mindmax = skipped.minDMax();
+        }
         for (PushNodeState rn : remote) {
             byte[] v = rn.vsn();
             if (NodeState.fromCode(rn.state()) != NodeState.ALIVE || v == null || v.length < 6) {
@@ -769,6 +789,12 @@ final class Membership {
             if (err != null) {
                 return err;
             }
+        }
+        SkippedStates.Outlier out = skipped == null ? null : skipped.outside(maxpmin, minpmax, maxdmin, mindmax);
+        if (out != null) {
+            return out.delegate()
+                    ? checkVersions(out.node(), maxpmin, out.version(), maxpmin, minpmax, maxdmin, mindmax)
+                    : checkVersions(out.node(), out.version(), maxdmin, maxpmin, minpmax, maxdmin, mindmax);
         }
         for (NodeRecord n : local) {
             String err = checkVersions(n.name, n.pCur(), n.dCur(), maxpmin, minpmax, maxdmin, mindmax);

@@ -133,13 +133,12 @@ final class NodeMap {
         NodeRecord[] t = tb.records;
         int mask = t.length - 1;
         int home = slot(h, mask);
-        // the home slot first, without the hashes, as get(String, int) does; the tombstone's empty
-        // name never matches a view's (never empty)
+        // the home slot first, without the hashes, as get(String, int) does
         NodeRecord first = (NodeRecord) SLOT.getAcquire(t, home);
         if (first == null) {
             return null;
         }
-        if (first.isOf(v)) {
+        if (first != TOMBSTONE && first.isOf(v)) {
             return first;
         }
         short[] hashes = tb.hashes;
@@ -150,7 +149,7 @@ final class NodeMap {
                 if (r == null) {
                     return null;
                 }
-                if (r.isOf(v)) {
+                if (r != TOMBSTONE && r.isOf(v)) {
                     return r;
                 }
             } else if (SLOT.getAcquire(t, i) == null) {

@@ -9,6 +9,7 @@ import dev.memberlist.engine.wire.MessageCodec;
 import dev.memberlist.engine.wire.MessageType;
 import dev.memberlist.engine.wire.PushNodeState;
 import dev.memberlist.engine.wire.PushPull;
+import dev.memberlist.engine.wire.StaleStates;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -248,10 +249,20 @@ final class PushPullSync {
                 throw new MemberlistException(
                         "received invalid msgType (" + msg.type().code() + "), expected pushPullMsg (6)");
             }
-            return new Reply(MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len()), msg.sealed());
+            return new Reply(MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len(), staleStates()), msg.sealed());
         } catch (DecodeException e) {
             throw new CompletionException(e);
         }
+    }
+
+    /**
+     * What a push-pull's reader may leave out: the alive states we have, as the packet path drops
+     * them ({@link Membership#isStaleAlive}); none of a join a merge delegate must see whole. Any
+     * thread, as that check is: an incarnation only grows, so a state old when read is old when
+     * merged.
+     */
+    StaleStates staleStates() {
+        return join -> join && m.config.getMerge() != null ? null : m.membership::isStaleAlive;
     }
 
     /**
@@ -267,7 +278,7 @@ final class PushPullSync {
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
                     List<NodeRecord> ours = m.membership.localRecords();
-                    String refused = m.membership.verifyProtocol(theirs);
+                    String refused = m.membership.verifyProtocol(theirs, remote.skipped());
                     if (refused == null && !askMerge) {
                         m.membership.mergeState(theirs, sealed, null);
                     }
@@ -299,7 +310,7 @@ final class PushPullSync {
         List<PushNodeState> theirs = withPorts(remote.nodes());
         boolean askMerge = remote.join() && m.config.getMerge() != null;
         return m.onStrand(() -> {
-                    String refused = m.membership.verifyProtocol(theirs);
+                    String refused = m.membership.verifyProtocol(theirs, remote.skipped());
                     if (refused == null && !askMerge) {
                         m.membership.mergeState(theirs, sealed, dialled);
                     }

@@ -217,7 +217,7 @@ final class StreamLayer {
                 }
                 PushPull remote;
                 try {
-                    remote = MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len());
+                    remote = MessageCodec.decodePushPull(msg.buf(), msg.off(), msg.len(), m.pushPull.staleStates());
                 } catch (DecodeException e) {
                     pushPullRequests.decrementAndGet();
                     m.countDrop("stream", "decode");

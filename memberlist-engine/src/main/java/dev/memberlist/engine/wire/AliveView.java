@@ -39,6 +39,8 @@ public final class AliveView extends RawCursor {
     private int vsnLen;
     private int metaOff;
     private int metaLen;
+    /** A push-pull node state's state (0 alive), 0 for an alive message. */
+    private int state;
 
     /** The view {@link #reading} hands out on this thread. */
     private static final ThreadLocal<AliveView> REUSED = ThreadLocal.withInitial(() -> new AliveView(null));
@@ -54,7 +56,7 @@ public final class AliveView extends RawCursor {
      */
     public static AliveView read(byte[] buf, int off, int len) {
         AliveView v = new AliveView(buf);
-        return v.parse(off, off + len) ? v : null;
+        return v.parse(off, off + len, false) ? v : null;
     }
 
     /**
@@ -65,7 +67,7 @@ public final class AliveView extends RawCursor {
     public static AliveView reading(byte[] buf, int off, int len) {
         AliveView v = REUSED.get();
         v.buf = buf;
-        return v.parse(off, off + len) ? v : null;
+        return v.parse(off, off + len, false) ? v : null;
     }
 
     /** The incarnation. */
@@ -76,7 +78,9 @@ public final class AliveView extends RawCursor {
     /** The node's name, interned. */
     public String node() {
         String n = node;
-        if (n == null) {
+        if (n == null && nameLen == 0) {
+            node = n = "";
+        } else if (n == null) {
             node = n =
                     Names.entry(buf, nameOff, nameLen, nameHash, head0, head1).name();
         }
@@ -155,6 +159,11 @@ public final class AliveView extends RawCursor {
         return port;
     }
 
+    /** The state of a push-pull node state ({@code 0} alive); 0 for an alive message. */
+    public int state() {
+        return state;
+    }
+
     /** True when the message's address is exactly {@code addr}. */
     public boolean addrEquals(byte[] addr) {
         if (addr == null || addr.length != addrLen) {
@@ -201,6 +210,12 @@ public final class AliveView extends RawCursor {
         return buf[vsnOff + i] & 0xff;
     }
 
+    /** The node state, as {@link MessageCodec#decodePushPull} gives it, when read by {@link #parse} as one. */
+    PushNodeState toPushNodeState() {
+        return new PushNodeState(
+                node(), copy(addrOff, addrLen), port, copy(metaOff, metaLen), incarnation, state, copy(vsnOff, vsnLen));
+    }
+
     /** The message, as {@link MessageCodec#decode} gives it: what to hand on when it is not stale. */
     public Alive toAlive() {
         return new Alive(
@@ -211,19 +226,41 @@ public final class AliveView extends RawCursor {
         return off == NIL ? null : Arrays.copyOfRange(buf, off, off + len);
     }
 
-    private boolean parse(int at, int end) {
-        incarnation = -1;
+    /** A view for {@link PushStateReader}, which points it at one node state after the other. */
+    static AliveView forPushStates(byte[] buf) {
+        return new AliveView(buf);
+    }
+
+    /**
+     * Reads an alive message's body, or with {@code pushState} a push-pull node state (Go's {@code
+     * pushNodeState}: Name for Node, a State, and every field optional, as the full decoder takes
+     * it: an absent name is empty, an absent number 0, an absent address nil), from {@link #pos}
+     * = {@code at}; {@link #pos} is then where it ends.
+     *
+     * @return false when it is not of the plain shape
+     */
+    boolean parse(int at, int end, boolean pushState) {
+        incarnation = pushState ? 0 : -1;
         node = null;
-        nameOff = -1;
-        addrOff = -1;
+        nameOff = pushState ? at : -1;
+        nameLen = 0;
+        nameHash = 0;
+        head0 = 0;
+        head1 = 0;
+        nameAscii = true;
+        state = 0;
+        addrOff = pushState ? NIL : -1;
         addrLen = 0;
-        port = -1;
+        port = pushState ? 0 : -1;
         vsnOff = NIL;
         vsnLen = 0;
         metaOff = NIL;
         metaLen = 0;
         pos = at;
         int entries = readMapHeader(end);
+        if (entries < 0) {
+            return false;
+        }
         for (int i = 0; i < entries; i++) {
             int keyOff = readRaw(end);
             if (keyOff < 0) {
@@ -238,17 +275,19 @@ public final class AliveView extends RawCursor {
                     vsnLen = vsnOff == NIL ? 0 : rawLen;
                 }
                 case 4 -> {
-                    if (is(keyOff, NODE)) {
+                    if (is(keyOff, pushState ? NAME : NODE)) {
                         int n = readRaw(end);
-                        if (n < 0 || rawLen == 0) {
+                        // a push state's name may be empty (the decoder takes it), an alive's not
+                        if (n < 0 || (rawLen == 0 && !pushState)) {
                             return false;
                         }
                         readName(n, rawLen);
                     } else if (is(keyOff, ADDR)) {
-                        if ((addrOff = readRaw(end)) < 0) {
+                        // nil only in a push state, as the decoder takes it there
+                        if ((addrOff = readRaw(end)) == ERROR || (addrOff == NIL && !pushState)) {
                             return false;
                         }
-                        addrLen = rawLen;
+                        addrLen = addrOff == NIL ? 0 : rawLen;
                     } else if (is(keyOff, PORT)) {
                         long p = readUint(end);
                         if (p < 0 || p > 0xffff) {
@@ -264,6 +303,13 @@ public final class AliveView extends RawCursor {
                         return false;
                     }
                 }
+                case 5 -> {
+                    long s;
+                    if (!pushState || !is(keyOff, STATE) || (s = readUint(end)) < 0 || s > Integer.MAX_VALUE) {
+                        return false;
+                    }
+                    state = (int) s;
+                }
                 case 11 -> {
                     if (!is(keyOff, INCARNATION) || (incarnation = readUint(end)) < 0 || incarnation > 0xffffffffL) {
                         return false;
@@ -274,7 +320,7 @@ public final class AliveView extends RawCursor {
                 }
             }
         }
-        return nameOff >= 0 && incarnation >= 0 && port >= 0 && addrOff >= 0;
+        return pushState || (nameOff >= 0 && incarnation >= 0 && port >= 0 && addrOff >= 0);
     }
 
     /** Hashes and packs the name's bytes in one pass, as {@link Names} does, for the lookups without its string. */

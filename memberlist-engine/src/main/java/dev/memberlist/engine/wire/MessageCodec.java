@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * msgpack encoding of every memberlist message, byte for byte as Go memberlist 0.2.x-0.5.0
@@ -475,26 +476,40 @@ public final class MessageCodec {
      * @throws DecodeException when malformed, truncated, or over {@link Limits}
      */
     public static PushPull decodePushPull(byte[] buf, int off, int len) throws DecodeException {
+        return decodePushPull(buf, off, len, null);
+    }
+
+    /**
+     * {@link #decodePushPull(byte[], int, int)}, leaving out the alive node states the receiver
+     * already has ({@link PushPull#skipped()}): merging them would change nothing, and between two
+     * members of a converged cluster that is nearly all of them.
+     *
+     * @param stale the receiver's test, or null to keep every state
+     */
+    public static PushPull decodePushPull(byte[] buf, int off, int len, StaleStates stale) throws DecodeException {
         MsgReader r = MsgReader.acquire(buf, off, len);
         try {
-            return readPushPull(r, buf, off);
+            return readPushPull(r, buf, off, stale);
         } finally {
             r.release();
         }
     }
 
-    private static PushPull readPushPull(MsgReader r, byte[] buf, int off) throws DecodeException {
+    private static PushPull readPushPull(MsgReader r, byte[] buf, int off, StaleStates stale) throws DecodeException {
         PushPullHeader h = readPushPullHeader(r);
         checkPushPullHeader(h);
         // Each node state takes at least one byte, so never reserve more than what is there.
         List<PushNodeState> nodes = new ArrayList<>(Math.min(h.nodes(), r.remaining()));
         int end = off + r.position() + r.remaining();
-        int statesEnd = PushStateReader.read(buf, off + r.position(), end, h.nodes(), nodes);
+        Predicate<AliveView> test = stale == null ? null : stale.forPushPull(h.join());
+        SkippedStates skipped = test == null ? null : new SkippedStates();
+        int statesEnd = PushStateReader.read(buf, off + r.position(), end, h.nodes(), nodes, test, skipped);
         int position;
         if (statesEnd >= 0) {
             position = statesEnd - off;
         } else {
             // not the plain shape: all of them again, by the decoder that says what is wrong
+            skipped = null;
             nodes.clear();
             for (int i = 0; i < h.nodes(); i++) {
                 nodes.add(readNodeState(r));
@@ -511,7 +526,7 @@ public final class MessageCodec {
             userState = new byte[h.userStateLen()];
             System.arraycopy(buf, off + position, userState, 0, userState.length);
         }
-        return new PushPull(h.join(), nodes, userState);
+        return new PushPull(h.join(), nodes, userState, skipped == null || skipped.count() == 0 ? null : skipped);
     }
 
     /** Go HEAD's bounds on a received push-pull header. */

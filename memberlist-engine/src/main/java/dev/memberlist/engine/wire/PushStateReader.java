@@ -1,7 +1,7 @@
 package dev.memberlist.engine.wire;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads the node states of a push-pull in their plain shape without msgpack-core: a map of the
@@ -11,108 +11,48 @@ import java.util.List;
  * node of thousands that is a long task. Anything else (another key, a negative number, a nil
  * name, a 32-bit length) gives up, and the caller reads the whole stream with the full decoder,
  * which then says what is wrong; what this reader accepts it reads exactly as that decoder does.
+ *
+ * <p>Each state is read in place first ({@link AliveView}): an alive one the receiver already has
+ * (its {@code stale} test) is only counted into {@link SkippedStates}, without a copy of its
+ * name, address, metadata and versions. Between two members of a converged cluster that is nearly
+ * every state of every periodic exchange.
  */
-final class PushStateReader extends RawCursor {
-    private PushStateReader(byte[] buf) {
-        super(buf);
+final class PushStateReader {
+    private PushStateReader() {}
+
+    /** Reads {@code count} node states, keeping every one (see below). */
+    static int read(byte[] buf, int at, int end, int count, List<PushNodeState> out) {
+        return read(buf, at, end, count, out, null, null);
     }
 
     /**
-     * Reads {@code count} node states from {@code buf[at, end)} into {@code out}.
+     * Reads {@code count} node states from {@code buf[at, end)} into {@code out}, but for the alive
+     * ones {@code stale} (when not null) tests true, which go into {@code skipped}.
      *
-     * @return where they end, or -1 when one is not of the plain shape ({@code out} is then
-     *     partly filled)
+     * @return where they end, or -1 when one is not of the plain shape ({@code out} and {@code
+     *     skipped} are then partly filled)
      */
-    static int read(byte[] buf, int at, int end, int count, List<PushNodeState> out) {
-        PushStateReader r = new PushStateReader(buf);
-        r.pos = at;
+    static int read(
+            byte[] buf,
+            int at,
+            int end,
+            int count,
+            List<PushNodeState> out,
+            Predicate<AliveView> stale,
+            SkippedStates skipped) {
+        AliveView v = AliveView.forPushStates(buf);
+        int pos = at;
         for (int i = 0; i < count; i++) {
-            PushNodeState n = r.readOne(end);
-            if (n == null) {
+            if (!v.parse(pos, end, true)) {
                 return -1;
             }
-            out.add(n);
-        }
-        return r.pos;
-    }
-
-    private PushNodeState readOne(int end) {
-        int entries = readMapHeader(end);
-        if (entries < 0) {
-            return null;
-        }
-        String name = "";
-        byte[] addr = null;
-        int port = 0;
-        byte[] meta = null;
-        long incarnation = 0;
-        int state = 0;
-        byte[] vsn = null;
-        for (int i = 0; i < entries; i++) {
-            int keyOff = readRaw(end);
-            if (keyOff < 0) {
-                return null;
-            }
-            switch (rawLen) {
-                case 3 -> {
-                    if (!is(keyOff, VSN) || (vsn = bytes(end)) == ERROR_BYTES) {
-                        return null;
-                    }
-                }
-                case 4 -> {
-                    if (is(keyOff, NAME)) {
-                        int n = readRaw(end);
-                        if (n < 0) {
-                            return null;
-                        }
-                        name = rawLen == 0 ? "" : Names.of(buf, n, rawLen);
-                    } else if (is(keyOff, ADDR)) {
-                        if ((addr = bytes(end)) == ERROR_BYTES) {
-                            return null;
-                        }
-                    } else if (is(keyOff, PORT)) {
-                        long p = readUint(end);
-                        if (p < 0 || p > 0xffff) {
-                            return null;
-                        }
-                        port = (int) p;
-                    } else if (is(keyOff, META)) {
-                        if ((meta = bytes(end)) == ERROR_BYTES) {
-                            return null;
-                        }
-                    } else {
-                        return null;
-                    }
-                }
-                case 5 -> {
-                    long s;
-                    if (!is(keyOff, STATE) || (s = readUint(end)) < 0 || s > Integer.MAX_VALUE) {
-                        return null;
-                    }
-                    state = (int) s;
-                }
-                case 11 -> {
-                    if (!is(keyOff, INCARNATION) || (incarnation = readUint(end)) < 0 || incarnation > 0xffffffffL) {
-                        return null;
-                    }
-                }
-                default -> {
-                    return null;
-                }
+            pos = v.pos;
+            if (stale != null && v.state() == 0 && stale.test(v)) {
+                skipped.add(v);
+            } else {
+                out.add(v.toPushNodeState());
             }
         }
-        return new PushNodeState(name, addr, port, meta, incarnation, state, vsn);
-    }
-
-    /** Marks a field that could not be read, as null stands for nil. */
-    private static final byte[] ERROR_BYTES = new byte[0];
-
-    /** A byte string, copied; null for nil; {@link #ERROR_BYTES} when not one. */
-    private byte[] bytes(int end) {
-        int off = readRaw(end);
-        if (off == ERROR) {
-            return ERROR_BYTES;
-        }
-        return off == NIL ? null : Arrays.copyOfRange(buf, off, off + rawLen);
+        return pos;
     }
 }
