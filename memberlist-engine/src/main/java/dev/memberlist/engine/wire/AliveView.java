@@ -14,6 +14,12 @@ import java.util.Arrays;
  * the plain shape is read: a map of the six known keys with ints, strings and byte strings in any
  * of their msgpack formats. Anything else (another key, a negative number, nil, a truncated field)
  * gives no view, and the message then takes the full decoder, which says what is wrong with it.
+ *
+ * <p>The name is hashed and packed as it is read ({@link #nameHead0()}, {@link #nameHead1()}), and
+ * its interned string looked up only when asked for ({@link #node()}): a node table finds the
+ * member by those, and a stale message never needs the string. {@link PushStateReader} reads a
+ * push-pull's node states with the same view, as each of those is an alive message too when its
+ * state is alive, and the same check leaves out the ones the receiver has.
  */
 public final class AliveView extends RawCursor {
     // each set by parse, which starts from "absent"
