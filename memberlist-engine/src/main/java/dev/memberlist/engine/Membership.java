@@ -737,19 +737,13 @@ final class Membership {
 
     /**
      * Go's verifyProtocol: every node, local and remote, must speak versions inside the range
-     * all alive nodes understand.
+     * all alive nodes understand. The alive states a push-pull's reader left out as ones we had
+     * ({@link SkippedStates}) count as Go counts every remote node; when one of them is out of
+     * range, it is named after the nodes of {@code remote} that are, where Go names the first in
+     * the stream's order.
      *
+     * @param skipped the states left out, or null
      * @return null when compatible, else the reason
-     */
-    String verifyProtocol(List<PushNodeState> remote) {
-        return verifyProtocol(remote, null);
-    }
-
-    /**
-     * {@link #verifyProtocol(List)} for a push-pull whose reader left out the alive states we
-     * had ({@link SkippedStates}): they count as Go counts every remote node. When one of them is
-     * out of range, it is named after the nodes of {@code remote} that are, where Go names the
-     * first in the stream's order.
      */
     String verifyProtocol(List<PushNodeState> remote, SkippedStates skipped) {
         int maxpmin = 0, minpmax = 255, maxdmin = 0, mindmax = 255;

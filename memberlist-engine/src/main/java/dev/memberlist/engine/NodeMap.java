@@ -87,6 +87,24 @@ final class NodeMap {
      * has it without reading the string, one more cache miss). Any thread.
      */
     NodeRecord get(String name, int h) {
+        return lookup(h, name, null);
+    }
+
+    /**
+     * The record of the node an alive message's view is about, or null, found by the name's bytes:
+     * the view's name string is one or two more cache misses (the name cache, its entry) a message,
+     * and every gossip packet brings a score. A name that is not ASCII goes by its string. Any
+     * thread.
+     */
+    NodeRecord get(AliveView v) {
+        return v.nameAscii() ? lookup(v.nodeHash(), null, v) : get(v.node(), v.nodeHash());
+    }
+
+    /**
+     * The walk of both lookups: by {@code name} (interned, or compared by its bytes), or, when
+     * {@code v} is given, by the view's packed name ({@link NodeRecord#isOf}).
+     */
+    private NodeRecord lookup(int h, String name, AliveView v) {
         Table tb = table;
         NodeRecord[] t = tb.records;
         int mask = t.length - 1;
@@ -98,7 +116,7 @@ final class NodeMap {
         if (first == null) {
             return null;
         }
-        if (first.name == name && first != TOMBSTONE) {
+        if (first != TOMBSTONE && (v != null ? first.isOf(v) : first.name == name)) {
             return first;
         }
         short[] hashes = tb.hashes;
@@ -109,47 +127,7 @@ final class NodeMap {
                 if (r == null) {
                     return null;
                 }
-                if (r != TOMBSTONE && (r.name == name || r.name.equals(name))) {
-                    return r;
-                }
-            } else if (SLOT.getAcquire(t, i) == null) {
-                return null;
-            }
-        }
-    }
-
-    /**
-     * The record of the node an alive message's view is about, or null, found by the name's bytes:
-     * the view's name string is one or two more cache misses (the name cache, its entry) a message,
-     * and every gossip packet brings a score. A name that is not ASCII goes by its string. Any
-     * thread.
-     */
-    NodeRecord get(AliveView v) {
-        if (!v.nameAscii()) {
-            return get(v.node(), v.nodeHash());
-        }
-        int h = v.nodeHash();
-        Table tb = table;
-        NodeRecord[] t = tb.records;
-        int mask = t.length - 1;
-        int home = slot(h, mask);
-        // the home slot first, without the hashes, as get(String, int) does
-        NodeRecord first = (NodeRecord) SLOT.getAcquire(t, home);
-        if (first == null) {
-            return null;
-        }
-        if (first != TOMBSTONE && first.isOf(v)) {
-            return first;
-        }
-        short[] hashes = tb.hashes;
-        short tag = tag(h);
-        for (int i = home; ; i = (i + 1) & mask) {
-            if (hashes[i] == tag) {
-                NodeRecord r = (NodeRecord) SLOT.getAcquire(t, i);
-                if (r == null) {
-                    return null;
-                }
-                if (r != TOMBSTONE && r.isOf(v)) {
+                if (r != TOMBSTONE && (v != null ? r.isOf(v) : r.name == name || r.name.equals(name))) {
                     return r;
                 }
             } else if (SLOT.getAcquire(t, i) == null) {
