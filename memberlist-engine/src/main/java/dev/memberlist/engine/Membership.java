@@ -735,6 +735,11 @@ final class Membership {
         }
     }
 
+    /** Go's own signature, every remote state given: GoStateTest's port of Go's test calls it. */
+    String verifyProtocol(List<PushNodeState> remote) {
+        return verifyProtocol(remote, null);
+    }
+
     /**
      * Go's verifyProtocol: every node, local and remote, must speak versions inside the range
      * all alive nodes understand. The alive states a push-pull's reader left out as ones we had
